@@ -1,0 +1,23 @@
+package org.prime4j.verifiers;
+
+/**
+ * Scores one model response against a ground truth: PRIME's outcome reward.
+ *
+ * <p>Implementations are discovered with {@link java.util.ServiceLoader} (from the classpath or from plugin
+ * jars), so they need a public no-argument constructor and a line in
+ * {@code META-INF/services/org.prime4j.verifiers.Verifier}. They may block and may be slow; the framework,
+ * not the verifier, enforces deadlines, parallelism and isolation from failures, so an implementation only
+ * has to be correct. It must be safe to call from several threads at once.
+ */
+public interface Verifier {
+
+    /** The name a dataset's {@code ability} or {@code verifier} field selects, e.g. {@code math}, {@code code}. */
+    String name();
+
+    /**
+     * @param item the response, the ground truth and any extra fields this verifier needs
+     * @return a score in [0, 1] with a short reason
+     * @throws Exception any failure; the framework turns it into score 0 with reason {@code error}
+     */
+    Verification verify(VerificationItem item) throws Exception;
+}
