@@ -11,6 +11,15 @@ public final class HalfFloats {
     /** PyTorch's canonical BF16 NaN (c10::BFloat16 round_to_nearest_even). */
     private static final short BF16_NAN = 0x7FC0;
 
+    /** Every half's float, so widening is one load (computed by {@link #f16ToFloatExact}). */
+    private static final float[] F16_TABLE = new float[1 << 16];
+
+    static {
+        for (int h = 0; h < F16_TABLE.length; h++) {
+            F16_TABLE[h] = f16ToFloatExact((short) h);
+        }
+    }
+
     private HalfFloats() {}
 
     public static float bf16ToFloat(short bits) {
@@ -27,6 +36,10 @@ public final class HalfFloats {
     }
 
     public static float f16ToFloat(short half) {
+        return F16_TABLE[half & 0xFFFF];
+    }
+
+    static float f16ToFloatExact(short half) {
         int h = half & 0xFFFF;
         int sign = (h & 0x8000) << 16;
         int exp = (h >>> 10) & 0x1F;
