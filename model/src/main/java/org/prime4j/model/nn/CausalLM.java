@@ -13,6 +13,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.prime4j.model.io.DType;
+import org.prime4j.model.io.HfCheckpoint;
+import org.prime4j.model.io.HostTensor;
 import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.config.ModelConfig;
 
@@ -72,7 +77,7 @@ public final class CausalLM implements AutoCloseable {
      * config implies must be present with its exact shape; tensors the config does not use are an error too,
      * so a mismatched config cannot load silently.
      */
-    public static CausalLM fromHost(ModelConfig config, Map<String, HostArray> tensors, Device device,
+    public static CausalLM fromHost(ModelConfig config, Map<String, HostTensor> tensors, Device device,
                                     DataType compute) {
         CausalLM m = new CausalLM(config, device, compute);
         try {
@@ -85,7 +90,7 @@ public final class CausalLM implements AutoCloseable {
     }
 
     /** Replaces every parameter's values (weight reload); names and shapes must match the config. */
-    public void loadHost(Map<String, HostArray> tensors) {
+    public void loadHost(Map<String, HostTensor> tensors) {
         Map<String, long[]> shapes = ParamNames.shapes(config);
         for (String name : tensors.keySet()) {
             if (!shapes.containsKey(name)) {
@@ -94,7 +99,7 @@ public final class CausalLM implements AutoCloseable {
             }
         }
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-            HostArray t = tensors.get(e.getKey());
+            HostTensor t = tensors.get(e.getKey());
             if (t == null) {
                 throw new IllegalArgumentException("checkpoint lacks tensor " + e.getKey());
             }
@@ -105,17 +110,39 @@ public final class CausalLM implements AutoCloseable {
             }
         }
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-            setParameter(e.getKey(), tensors.get(e.getKey()).data(), e.getValue());
+            setParameter(e.getKey(), tensors.get(e.getKey()).toFloatArray(), e.getValue());
         }
     }
 
     /** Copies every parameter to the host, keyed by HF name, in checkpoint order. */
-    public Map<String, HostArray> toHost() {
-        Map<String, HostArray> out = new LinkedHashMap<>();
+    public Map<String, HostTensor> toHost() {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            out.put(e.getKey(), new HostArray(e.getValue().getShape().getShape(), e.getValue().toFloatArray()));
+            out.put(e.getKey(), HostTensor.ofFloats(e.getKey(), e.getValue().getShape().getShape(),
+                    e.getValue().toFloatArray()));
         }
         return out;
+    }
+
+    /** Loads an HF model directory (config.json + safetensors) to FP32 on the CPU. */
+    public static CausalLM load(Path dir) throws IOException {
+        try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
+            return fromCheckpoint(ckpt, Device.cpu(), DataType.FLOAT32);
+        }
+    }
+
+    /** A model from an open checkpoint; tensors are read (and widened to FP32) one at a time. */
+    public static CausalLM fromCheckpoint(HfCheckpoint ckpt, Device device, DataType compute) {
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        for (String name : ckpt.tensorNames()) {
+            tensors.put(name, ckpt.tensor(name));
+        }
+        return fromHost(ckpt.config(), tensors, device, compute);
+    }
+
+    /** Writes the weights as an HF checkpoint (atomically, see {@link HfCheckpoint#write}). */
+    public void save(Path dir, DType dtype, long maxShardBytes) throws IOException {
+        HfCheckpoint.write(dir, config, toHost(), dtype, maxShardBytes);
     }
 
     private void setParameter(String name, float[] data, long[] shape) {
@@ -315,15 +342,5 @@ public final class CausalLM implements AutoCloseable {
     @Override
     public void close() {
         manager.close();
-    }
-
-    /** A host-side FP32 tensor: shape and row-major data. */
-    public record HostArray(long[] shape, float[] data) {
-        public HostArray {
-            if (numel(shape) != data.length) {
-                throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape) + " needs "
-                        + numel(shape) + " values, got " + data.length);
-            }
-        }
     }
 }
