@@ -99,6 +99,53 @@ def make(name, cfg, dtype, seed):
     print(name, dtype, "params", sum(x.numel() for x in w.values()))
 
 
+def train_step(name, cfg, seed):
+    """One training step on a fixture model: loss = -mean log-prob over the real targets of a left-padded
+    batch, the global gradient norm, then clip_grad_norm_(1.0) + AdamW; records gradients and new weights."""
+    d = os.path.join(OUT, name)
+    w = ref.random_weights(cfg, seed, std=0.2)
+    with open(os.path.join(d, "expected.json")) as f:
+        seqs = json.load(f)["sequences"]
+    ids, mask = left_pad(seqs, pad_id=0)
+    params = {k: torch.nn.Parameter(v.clone()) for k, v in w.items()}
+    lps = ref.token_logprobs(ref.forward(cfg, params, ids, mask), ids)
+    target_mask = (mask[:, :-1] * mask[:, 1:]).float()
+    loss = -(lps * target_mask).sum() / target_mask.sum()
+    loss.backward()
+    watch = ["model.layers.0.self_attn.q_proj.weight", "model.layers.1.mlp.down_proj.weight",
+             "model.norm.weight", "model.embed_tokens.weight"]
+    grads = {k: rounded(params[k].grad.flatten()) for k in watch}
+    norm = float(torch.nn.utils.clip_grad_norm_(list(params.values()), 1.0))
+    opt = torch.optim.AdamW(list(params.values()), lr=0.01, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1)
+    opt.step()
+    after = {k: rounded(params[k].detach().flatten()) for k in watch}
+    with open(os.path.join(d, "train_step.json"), "w") as f:
+        json.dump({"loss": float(loss), "grad_norm": norm, "grads": grads, "after": after,
+                   "lr": 0.01, "beta1": 0.9, "beta2": 0.95, "eps": 1e-8, "weight_decay": 0.1,
+                   "max_grad_norm": 1.0}, f)
+    print(name, "train step loss", float(loss), "grad norm", norm)
+
+
+def adamw_fixture():
+    """torch.optim.AdamW on two tensors over 4 steps of given gradients, with global-norm clipping."""
+    g = torch.Generator().manual_seed(5)
+    p = [torch.nn.Parameter(torch.randn(3, 4, generator=g)), torch.nn.Parameter(torch.randn(5, generator=g))]
+    start = [rounded(x.detach().flatten()) for x in p]
+    opt = torch.optim.AdamW(p, lr=0.05, betas=(0.9, 0.999), eps=1e-6, weight_decay=0.2)
+    steps = []
+    for t in range(4):
+        grads = [torch.randn(x.shape, generator=g) * (3.0 if t % 2 == 0 else 0.1) for x in p]
+        for x, gr in zip(p, grads):
+            x.grad = gr.clone()
+        norm = float(torch.nn.utils.clip_grad_norm_(p, 1.0))
+        opt.step()
+        steps.append({"grads": [rounded(gr.flatten()) for gr in grads], "norm": norm,
+                      "after": [rounded(x.detach().flatten()) for x in p]})
+    with open(os.path.join(OUT, "adamw.json"), "w") as f:
+        json.dump({"start": start, "shapes": [list(x.shape) for x in p], "lr": 0.05, "beta1": 0.9,
+                   "beta2": 0.999, "eps": 1e-6, "weight_decay": 0.2, "max_grad_norm": 1.0, "steps": steps}, f)
+
+
 def config(arch, **kw):
     c = {"architectures": [arch], "model_type": "qwen2" if arch.startswith("Qwen2") else "llama",
          "hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4,
@@ -120,3 +167,7 @@ if __name__ == "__main__":
                                          eos_token_id=[2, 3]), "BF16", 13)
     make("llama-bias-headdim-f32", config("LlamaForCausalLM", attention_bias=True, mlp_bias=True,
                                           head_dim=16, rope_theta=500000.0), "F32", 14)
+    train_step("qwen2-gqa-tied-f32", config("Qwen2ForCausalLM", attention_bias=True), 11)
+    train_step("llama-bias-headdim-f32", config("LlamaForCausalLM", attention_bias=True, mlp_bias=True,
+                                                head_dim=16, rope_theta=500000.0), 14)
+    adamw_fixture()
