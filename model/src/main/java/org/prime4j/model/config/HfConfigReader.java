@@ -57,6 +57,15 @@ public final class HfConfigReader {
         if (f.bool("use_sliding_window", false)) {
             throw f.bad("use_sliding_window", "true is not supported (prime4j attends over the full context)");
         }
+        JsonNode layerTypes = f.root.get("layer_types");
+        if (layerTypes != null && layerTypes.isArray()) {
+            for (JsonNode t : layerTypes) {
+                if (!"full_attention".equals(t.asText())) {
+                    throw f.bad("layer_types", "\"" + t.asText() + "\" layers are not supported (prime4j "
+                            + "implements full_attention only)");
+                }
+            }
+        }
         double ropeTheta = ropeTheta(f);
 
         int hidden = f.requiredInt("hidden_size");
