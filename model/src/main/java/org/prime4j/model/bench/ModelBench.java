@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ public final class ModelBench {
 
     /** One side's figures; NaN where not measured. */
     public record Side(String engine, double trainTokensPerSec, double genTokensPerSec, double matmulGflops,
-                       double trainGflops) {}
+                       double trainGflops, double trainTokensPerCpuSec) {}
 
     /** Both sides for one workload; torch is null when it could not run, with the reason in torchNote. */
     public record Result(Workload workload, long params, Side djl, Side torch, String torchNote) {
@@ -98,6 +99,7 @@ public final class ModelBench {
         double matmul = matmulGflops(5);
         double trainTps;
         double genTps;
+        double[] trainCpu;
         try (CausalLM model = CausalLM.random(w.config(), 0, 0.02)) {
             model.setTrainable(true);
             Random rng = new Random(1);
@@ -108,7 +110,9 @@ public final class ModelBench {
             PaddedBatch batch = PaddedBatch.leftPad(rows, 0);
             try (AdamW opt = new AdamW(model.manager(), model.parameters(), AdamW.Settings.of(1e-4, 0.01))) {
                 double[] times = timed(() -> trainStep(model, batch, opt), 2, w.trainSteps());
-                say(log, "[%s] DJL train step s: %s%n", w.name(), Arrays.toString(times));
+                trainCpu = LAST_CPU.get();
+                say(log, "[%s] DJL train step s: %s, process CPU s: %s%n", w.name(), Arrays.toString(times),
+                        Arrays.toString(trainCpu));
                 trainTps = w.trainBatch() * w.trainSeq() / best(times);
             }
             model.setTrainable(false);
@@ -123,7 +127,8 @@ public final class ModelBench {
             genTps = w.genBatch() * w.genNew() / best(gen);
         }
         return new Side("DJL " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion(), trainTps, genTps, matmul,
-                trainFlops(w) * trainTps / (w.trainBatch() * w.trainSeq()) / 1e9);
+                trainFlops(w) * trainTps / (w.trainBatch() * w.trainSeq()) / 1e9,
+                w.trainBatch() * w.trainSeq() / best(trainCpu));
     }
 
     private static void trainStep(CausalLM model, PaddedBatch batch, AdamW opt) {
@@ -193,8 +198,10 @@ public final class ModelBench {
             double tps = r.get("train_tokens_per_s").asDouble();
             return new TorchOutcome(new Side("torch " + r.get("torch_version").asText() + " eager", tps,
                     r.get("gen_tokens_per_s").asDouble(), r.get("matmul_gflops").asDouble(),
-                    trainFlops(w) * tps / (w.trainBatch() * w.trainSeq()) / 1e9),
-                    "torch train step s: " + r.get("train_step_s") + ", generation s: " + r.get("gen_s"));
+                    trainFlops(w) * tps / (w.trainBatch() * w.trainSeq()) / 1e9,
+                    r.get("train_tokens_per_cpu_s").asDouble()),
+                    "torch train step s: " + r.get("train_step_s") + ", process CPU s: " + r.get("train_cpu_s")
+                            + ", generation s: " + r.get("gen_s"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the PyTorch side", e);
@@ -227,20 +234,23 @@ public final class ModelBench {
     /** A Markdown table of results. */
     public static String table(List<Result> results) {
         StringBuilder sb = new StringBuilder();
-        sb.append("| model | params | engine | train tokens/s | train GFLOP/s (% of matmul) | gen tokens/s "
-                + "| 1024^3 matmul GFLOP/s |\n|---|---|---|---|---|---|---|\n");
+        sb.append("| model | params | engine | train tokens/s | train tokens/CPU-s | train GFLOP/s (% of matmul) "
+                + "| gen tokens/s | 1024^3 matmul GFLOP/s |\n|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
             for (Side s : r.torch() == null ? List.of(r.djl()) : List.of(r.djl(), r.torch())) {
-                sb.append(String.format("| %s | %.2fM | %s | %.0f | %.2f (%.0f%%) | %.0f | %.1f |%n",
-                        r.workload().name(), r.params() / 1e6, s.engine(), s.trainTokensPerSec(), s.trainGflops(),
+                sb.append(String.format("| %s | %.2fM | %s | %.0f | %.0f | %.2f (%.0f%%) | %.0f | %.1f |%n",
+                        r.workload().name(), r.params() / 1e6, s.engine(), s.trainTokensPerSec(),
+                        s.trainTokensPerCpuSec(), s.trainGflops(),
                         100 * s.trainGflops() / s.matmulGflops(), s.genTokensPerSec(), s.matmulGflops()));
             }
         }
-        sb.append("\n| model | DJL / PyTorch train | DJL / PyTorch generation |\n|---|---|---|\n");
+        sb.append("\n| model | DJL / PyTorch train (wall) | train (CPU time) | generation (wall) |\n"
+                + "|---|---|---|---|\n");
         for (Result r : results) {
             sb.append(r.torch() == null
-                    ? String.format("| %s | n/a | n/a |%n", r.workload().name())
-                    : String.format("| %s | %.2f | %.2f |%n", r.workload().name(), r.trainRatio(), r.genRatio()));
+                    ? String.format("| %s | n/a | n/a | n/a |%n", r.workload().name())
+                    : String.format("| %s | %.2f | %.2f | %.2f |%n", r.workload().name(), r.trainRatio(),
+                            r.djl().trainTokensPerCpuSec() / r.torch().trainTokensPerCpuSec(), r.genRatio()));
         }
         for (Result r : results) {
             if (r.torch() == null) {
@@ -263,16 +273,24 @@ public final class ModelBench {
         return t;
     }
 
+    /** Process CPU seconds (all threads, libtorch's included) of each repetition of the last {@link #timed}. */
+    private static final ThreadLocal<double[]> LAST_CPU = new ThreadLocal<>();
+
     private static double[] timed(Runnable fn, int warmup, int reps) {
         for (int i = 0; i < warmup; i++) {
             fn.run();
         }
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double[] t = new double[reps];
+        double[] cpu = new double[reps];
         for (int i = 0; i < reps; i++) {
+            long c0 = os.getProcessCpuTime();
             long t0 = System.nanoTime();
             fn.run();
             t[i] = (System.nanoTime() - t0) / 1e9;
+            cpu[i] = (os.getProcessCpuTime() - c0) / 1e9;
         }
+        LAST_CPU.set(cpu);
         return t;
     }
 
