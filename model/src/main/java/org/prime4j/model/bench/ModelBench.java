@@ -68,7 +68,7 @@ public final class ModelBench {
         ModelConfig qwen = new ModelConfig(ModelConfig.Architecture.QWEN2, 512, 1408, 8, 8, 2, 64, 1e-6,
                 1000000.0, 4096, 1024, false, true, false, -1, List.of(), "float32");
         return List.of(
-                new Workload("tiny-0.1M", tiny, 32, 40, trainSteps * 3, 32, 15, 25, 3),
+                new Workload("tiny-0.1M", tiny, 32, 40, trainSteps * 3, 32, 15, 25, 5),
                 new Workload("qwen2-26.8M", qwen, 8, 256, trainSteps, 8, 32, 64, 2));
     }
 
