@@ -29,4 +29,12 @@ public interface Verifier {
      * @throws Exception any failure; the framework turns it into score 0 with reason {@code error: ...}
      */
     Verification verify(VerificationItem item) throws Exception;
+
+    /**
+     * Called once before a batch, outside any deadline, so that a one-off start-up cost (loading a
+     * computer-algebra system, checking for an interpreter) does not make the first item time out.
+     *
+     * @throws Exception when the verifier cannot work at all; the caller reports it and stops
+     */
+    default void warmUp() throws Exception {}
 }

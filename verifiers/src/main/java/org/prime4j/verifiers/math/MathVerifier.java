@@ -49,6 +49,12 @@ public final class MathVerifier implements Verifier {
                 .orElseGet(() -> Verification.wrong("wrong answer: " + shown(answer.get()) + " != " + shown(gold)));
     }
 
+    /** Loads the computer-algebra system (about a second, more on a busy machine) ahead of the first item. */
+    @Override
+    public void warmUp() {
+        equivalence.match("x^2", "x \\cdot x");
+    }
+
     /** The reference answer: the boxed part of a worked solution, else the text itself. */
     static String goldAnswer(String groundTruth) {
         return AnswerExtractor.boxed(groundTruth).orElse(groundTruth).strip();
