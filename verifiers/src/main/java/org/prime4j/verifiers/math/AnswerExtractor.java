@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * Finds the final answer in a model response, trying in order: the last {@code \boxed{...}} or
- * {@code \fbox{...}} (brace-matched), "final answer is ...", "Answer: ...", the last {@code $$...$$},
+ * {@code \fbox{...}} (brace-matched), "(final) answer is ...", "Answer: ...", the last {@code $$...$$},
  * {@code $...$}, {@code \(...\)}, {@code \[...\]}, and finally the bare response when it is short.
  */
 public final class AnswerExtractor {
@@ -17,7 +17,7 @@ public final class AnswerExtractor {
     /** A response up to this many characters (and on one line) may itself be the answer. */
     static final int SHORT_RESPONSE = 60;
 
-    private static final Pattern FINAL_ANSWER_IS = Pattern.compile("final answer is[:\\s]*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FINAL_ANSWER_IS = Pattern.compile("(?:final )?answer is[:\\s]*", Pattern.CASE_INSENSITIVE);
     private static final Pattern ANSWER_COLON = Pattern.compile("answer\\s*(?:\\*\\*)?\\s*:\\s*(?:\\*\\*)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern DISPLAY = Pattern.compile("\\$\\$(.+?)\\$\\$", Pattern.DOTALL);
     private static final Pattern INLINE = Pattern.compile("(?<![\\\\$])\\$(?!\\$)(.+?)(?<!\\\\)\\$", Pattern.DOTALL);

@@ -33,6 +33,7 @@ class AnswerExtractorTest {
     @CsvSource(delimiter = '|', value = {
         "Work...\\nThe final answer is $\\frac{3}{4}$. I hope it is correct.|\\frac{3}{4}",
         "So the final answer is 42.|42",
+        "Adding up, the answer is 12 apples.|12 apples",
         "Final Answer: the final answer is 2\\sqrt{3}. I hope it is correct.|2\\sqrt{3}",
         "We get x = 3.\\nAnswer: 17 apples|17 apples",
         "**Answer:** $-2$|-2",
