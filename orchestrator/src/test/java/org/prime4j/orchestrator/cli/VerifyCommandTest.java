@@ -74,7 +74,7 @@ class VerifyCommandTest {
         assertThat(Files.readAllLines(out).get(5)).contains("1.000000000000000001");
         assertThat(lines.get(6).get("reason").asText()).isEqualTo("error: line 8: not a JSON object");
         assertThat(r.err()).contains("line 2: not valid JSON", "line 4: missing", "line 6: unknown verifier",
-                "7 lines scored", "5 errors");
+                "7 lines scored", "4 errors");
     }
 
     @Test

@@ -94,7 +94,7 @@ public final class JsonlScoring {
         try {
             parsed = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            return bad(lineNo, raw(line), "not valid JSON: " + e.getOriginalMessage());
+            return bad(lineNo, raw(line), "not valid JSON: " + shortJsonError(e) + " at column " + e.getLocation().getColumnNr());
         }
         if (!(parsed instanceof ObjectNode node)) {
             return bad(lineNo, raw(line), "not a JSON object");
@@ -135,6 +135,15 @@ public final class JsonlScoring {
                 return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             }
         }).transform(s -> s.isEmpty() ? null : s);
+    }
+
+    /** Jackson's message without its source excerpt and internal hints. */
+    private static String shortJsonError(JsonProcessingException e) {
+        String m = String.valueOf(e.getOriginalMessage());
+        int cut = m.indexOf(" (start marker");
+        m = cut >= 0 ? m.substring(0, cut) : m;
+        int nl = m.indexOf('\n');
+        return nl >= 0 ? m.substring(0, nl) : m;
     }
 
     private static String groundTruth(ObjectNode node) {
