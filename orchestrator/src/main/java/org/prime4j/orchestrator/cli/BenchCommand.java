@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Measure speed against a baseline run in the same process (ratios, not absolute times).",
         subcommands = {
             BenchCommand.Model.class,
-            BenchCommand.Verify.class,
+            BenchVerifyCommand.class,
             BenchCommand.Serve.class,
             BenchCommand.Client.class
         })

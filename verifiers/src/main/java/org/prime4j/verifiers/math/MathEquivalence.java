@@ -49,7 +49,7 @@ public final class MathEquivalence {
         if (AnswerNormalizer.compact(p).equals(AnswerNormalizer.compact(g))) {
             return Optional.of("string");
         }
-        if (WORD.matcher(p).matches() && WORD.matcher(g).matches() && p.length() > 1) {
+        if (isWord(p) || isWord(g)) { // "Evelyn", "even", "ellipse": words, not algebra
             return p.equalsIgnoreCase(g) ? Optional.of("string") : Optional.empty();
         }
         if (depth > MAX_DEPTH) {
@@ -79,6 +79,10 @@ public final class MathEquivalence {
             return numbersEqual(pn.get(), gn.get(), percent) ? Optional.of("numeric") : Optional.empty();
         }
         return symbolic(p, g, percent) ? Optional.of("symbolic") : Optional.empty();
+    }
+
+    private static boolean isWord(String s) {
+        return s.length() >= 3 && WORD.matcher(s).matches();
     }
 
     private static boolean numbersEqual(Numbers.Value p, Numbers.Value g, boolean percent) {

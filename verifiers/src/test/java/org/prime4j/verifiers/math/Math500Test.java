@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.prime4j.verifiers.Verification;
 import org.prime4j.verifiers.VerificationItem;
+import org.prime4j.verifiers.runtime.VerificationPool;
 
 /** The acceptance check on MATH-500: each solution's boxed answer verifies against its answer. */
 class Math500Test {
@@ -79,6 +81,24 @@ class Math500Test {
         System.out.printf("MATH-500: %d numeric items, %d perturbed answers accepted%n", numeric, accepted.size());
         assertThat(numeric).isGreaterThan(250);
         assertThat(accepted).isEmpty();
+    }
+
+    @Test
+    void twoWorkersAgreeWithOneThreadOnMismatchedAnswers() {
+        // Solutions against the next problem's answer: mostly wrong, many decided by the CAS, whose
+        // evaluators are per thread; the pool must give exactly the sequential verdicts.
+        List<VerificationItem> items = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            items.add(VerificationItem.of(rows.get(i).get("solution").asText(), rows.get(i + 1).get("answer").asText()));
+        }
+        List<Verification> sequential = new ArrayList<>();
+        for (VerificationItem item : items) {
+            sequential.add(VERIFIER.verify(item));
+        }
+        try (VerificationPool pool = new VerificationPool(2, Duration.ofSeconds(60))) {
+            assertThat(pool.verifyAll(VERIFIER, items)).isEqualTo(sequential);
+        }
+        assertThat(sequential).filteredOn(v -> v.score() == 1.0).hasSize(1); // problems 22 and 23: "5" and "x=5"
     }
 
     /** The answer's value plus one, written like the answer (integer, decimal or fraction). */

@@ -69,6 +69,7 @@ class MathEquivalenceTest {
         "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}|\\begin{pmatrix} 1 & 2 \\end{pmatrix}",
         "(B)|\\text{(C)}",
         "east|west",
+        "9|\\text{Evelyn}",
         "\\sqrt{2}|\\sqrt{3}",
     })
     void different(String predicted, String gold) {
