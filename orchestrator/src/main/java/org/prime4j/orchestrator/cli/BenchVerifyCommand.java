@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
             "Math and code verifications per second (and any plugin's, given --items).",
             "Each registered verifier runs on a fixed item set: math on MATH-500, code on HumanEval (from --data),",
             "others on the lines of --items naming them. Baseline: the verifier called directly on one thread;",
-            "then the verification pool at each --parallelism. Prints a Markdown table."
+            "then the verification pool at each --parallelism. After warm-up, --rounds rounds time each mode in turn",
+            "on items no pass has seen (MATH-500 pairs answers anew each pass). Prints a Markdown table."
         })
 final class BenchVerifyCommand implements Callable<Integer> {
 
@@ -49,9 +50,13 @@ final class BenchVerifyCommand implements Callable<Integer> {
             description = "At most N items per verifier (default: all).")
     int limit;
 
-    @Option(names = "--warm", paramLabel = "N", defaultValue = "-1",
-            description = "Items run untimed first (default: the whole set once, so every mode meets a warm JIT and warm caches).")
+    @Option(names = "--warm", paramLabel = "N", defaultValue = "2",
+            description = "Untimed warm-up passes before timing (default: ${DEFAULT-VALUE}).")
     int warm;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "3",
+            description = "Timed passes per mode, each over items no earlier pass saw where the set allows (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Deadline per item.")
     double timeoutSeconds;
@@ -97,13 +102,9 @@ final class BenchVerifyCommand implements Callable<Integer> {
                 continue;
             }
             Verifier v = registry.get(name);
-            var list = set.get().items();
-            if (limit > 0 && list.size() > limit) {
-                list = list.subList(0, limit);
-            }
             List<VerifierBench.Row> rows;
             try {
-                rows = bench.run(v, list, warm < 0 ? list.size() : warm, sizes.stream().mapToInt(Integer::intValue).toArray());
+                rows = bench.run(v, set.get(), limit, warm, rounds, sizes.stream().mapToInt(Integer::intValue).toArray());
             } catch (Exception e) {
                 err.println("prime4j bench verify: '" + name + "' cannot run here: " + e.getMessage());
                 continue;

@@ -11,21 +11,31 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.prime4j.verifiers.VerificationItem;
 
 /** The fixed item sets the verifier benchmark runs, one per verifier name. */
 public final class BenchItems {
 
-    /** Items for one verifier, with a line saying what they are. */
-    public record ItemSet(String verifier, String description, List<VerificationItem> items) {}
+    /**
+     * Items for one verifier, with a line saying what they are. {@code variant(k)} gives the k-th of a
+     * family of same-sized sets drawn alike, so that a timed pass never repeats items an earlier pass
+     * already verified (a verifier may cache); sets with no such family return the same items each time.
+     */
+    public record ItemSet(String verifier, String description, IntFunction<List<VerificationItem>> variant) {
+        public List<VerificationItem> items() {
+            return variant.apply(0);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private BenchItems() {}
 
     /**
-     * MATH-500 for {@code math}: every solution against its own answer (correct) and against the next
-     * problem's answer (almost always wrong, which sends many items down the numeric and CAS paths).
+     * MATH-500 for {@code math}: every solution against its own answer (correct) and against the answer of
+     * the problem {@code 1 + k mod (n - 1)} places on (almost always wrong, which sends many items down the numeric and
+     * CAS paths); variant k shifts which answer the wrong half is paired with.
      */
     public static Optional<ItemSet> math(Path benchDir) throws IOException {
         Path file = benchDir.resolve("math500_test.jsonl");
@@ -33,13 +43,16 @@ public final class BenchItems {
             return Optional.empty();
         }
         List<JsonNode> rows = read(file);
-        List<VerificationItem> items = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            String solution = rows.get(i).get("solution").asText();
-            items.add(VerificationItem.of(solution, rows.get(i).get("answer").asText()));
-            items.add(VerificationItem.of(solution, rows.get((i + 1) % rows.size()).get("answer").asText()));
-        }
-        return Optional.of(new ItemSet("math", "MATH-500 solutions vs own answer and vs next problem's answer", items));
+        return Optional.of(new ItemSet("math", "MATH-500 solutions vs own answer and vs another problem's", k -> {
+            List<VerificationItem> items = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                String solution = rows.get(i).get("solution").asText();
+                items.add(VerificationItem.of(solution, rows.get(i).get("answer").asText()));
+                int shift = 1 + k % Math.max(1, rows.size() - 1); // never 0: never the problem's own answer
+                items.add(VerificationItem.of(solution, rows.get((i + shift) % rows.size()).get("answer").asText()));
+            }
+            return items;
+        }));
     }
 
     /** HumanEval for {@code code}: each canonical solution with the problem's prompt, test and entry point. */
@@ -54,7 +67,7 @@ public final class BenchItems {
             extra.remove(List.of("canonical_solution", "task_id"));
             items.add(new VerificationItem(p.get("canonical_solution").asText(), "", extra));
         }
-        return Optional.of(new ItemSet("code", "HumanEval canonical solutions", items));
+        return Optional.of(new ItemSet("code", "HumanEval canonical solutions", k -> items));
     }
 
     /** A JSONL file in the {@code prime4j verify --input} format, grouped by verifier name. */
@@ -77,7 +90,7 @@ public final class BenchItems {
                     .add(new VerificationItem(n.get("response").asText(), truth, (ObjectNode) n));
         }
         List<ItemSet> out = new ArrayList<>();
-        byVerifier.forEach((name, items) -> out.add(new ItemSet(name, file.getFileName().toString(), items)));
+        byVerifier.forEach((name, items) -> out.add(new ItemSet(name, file.getFileName().toString(), k -> items)));
         return out;
     }
 
