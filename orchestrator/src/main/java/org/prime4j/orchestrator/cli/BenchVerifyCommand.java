@@ -1,5 +1,6 @@
 package org.prime4j.orchestrator.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,8 +82,13 @@ final class BenchVerifyCommand implements Callable<Integer> {
         BenchItems.math(dir).ifPresent(s -> sets.put(s.verifier(), s));
         BenchItems.code(dir).ifPresent(s -> sets.put(s.verifier(), s));
         for (Path f : items) {
-            for (BenchItems.ItemSet s : BenchItems.jsonl(f)) {
-                sets.put(s.verifier(), s);
+            try {
+                for (BenchItems.ItemSet s : BenchItems.jsonl(f)) {
+                    sets.put(s.verifier(), s);
+                }
+            } catch (IOException e) {
+                err.println("prime4j bench verify: " + e.getMessage());
+                return VerifyCommand.EXIT_BAD_INPUT;
             }
         }
         List<Integer> sizes = parallelism.isEmpty()

@@ -1,5 +1,6 @@
 package org.prime4j.verifiers.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -79,7 +80,15 @@ public final class BenchItems {
             if (line.isBlank()) {
                 continue;
             }
-            JsonNode n = JSON.readTree(line);
+            JsonNode n;
+            try {
+                n = JSON.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw new IOException(file + ": line " + lineNo + ": not valid JSON: " + e.getOriginalMessage(), e);
+            }
+            if (!n.isObject()) {
+                throw new IOException(file + ": line " + lineNo + ": not a JSON object");
+            }
             String name = n.hasNonNull("verifier") ? n.get("verifier").asText() : n.path("ability").asText(null);
             if (name == null || !n.hasNonNull("response")) {
                 throw new IOException(file + ": line " + lineNo + ": needs 'response' and 'verifier' (or 'ability')");
