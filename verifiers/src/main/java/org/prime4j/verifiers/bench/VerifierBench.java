@@ -1,0 +1,113 @@
+package org.prime4j.verifiers.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import org.prime4j.verifiers.Verification;
+import org.prime4j.verifiers.VerificationItem;
+import org.prime4j.verifiers.Verifier;
+import org.prime4j.verifiers.runtime.VerificationPool;
+
+/**
+ * Verifications per second of one verifier on a fixed item set family. The baseline, measured in the same run, is
+ * the verifier called directly on one thread (no pool, no deadline); then the {@link VerificationPool} with
+ * one worker (the framework's overhead) and with several (the parallel speed-up).
+ */
+public final class VerifierBench {
+
+    /** One measured configuration. */
+    public record Row(String verifier, String mode, int items, double seconds, double scoreSum, long timeouts,
+            long errors) {
+        public double perSecond() {
+            return items / seconds;
+        }
+    }
+
+    private final Duration deadline;
+
+    public VerifierBench(Duration deadline) {
+        this.deadline = Objects.requireNonNull(deadline, "deadline");
+    }
+
+    /**
+     * Warms up with {@code warmPasses} untimed passes on the calling thread (JIT, caches) and one on each
+     * mode's own threads (per-thread state such as a CAS evaluator), over variants no timed pass uses. Then
+     * {@code rounds} rounds; in each, every mode in turn times one pass over a variant no pass has seen
+     * (interleaved, so a machine whose load drifts favours no mode). A row sums its mode's passes.
+     *
+     * @param limit at most this many items per pass (0: all)
+     * @return the baseline row first, then one row per parallelism
+     */
+    public List<Row> run(Verifier verifier, BenchItems.ItemSet set, int limit, int warmPasses, int rounds,
+            int... parallelisms) throws Exception {
+        if (rounds < 1 || warmPasses < 0) {
+            throw new IllegalArgumentException("need rounds >= 1 and warmPasses >= 0, got " + rounds + ", " + warmPasses);
+        }
+        verifier.warmUp();
+        IntFunction<List<VerificationItem>> variant = k -> {
+            List<VerificationItem> items = set.variant().apply(k);
+            return limit > 0 && items.size() > limit ? items.subList(0, limit) : items;
+        };
+        List<String> modes = new ArrayList<>();
+        List<Function<List<VerificationItem>, List<Verification>>> runs = new ArrayList<>();
+        List<VerificationPool> pools = new ArrayList<>();
+        modes.add("direct, 1 thread (baseline)");
+        runs.add(batch -> {
+            List<Verification> out = new ArrayList<>(batch.size());
+            for (VerificationItem item : batch) {
+                out.add(VerificationPool.runOne(verifier, item));
+            }
+            return out;
+        });
+        try {
+            for (int p : parallelisms) {
+                VerificationPool pool = new VerificationPool(p, deadline);
+                pools.add(pool);
+                modes.add("pool, " + p + (p == 1 ? " worker" : " workers"));
+                runs.add(batch -> pool.verifyAll(verifier, batch));
+            }
+            int k = 0;
+            for (int w = 0; w < warmPasses; w++) {
+                runs.get(0).apply(variant.apply(k++));
+            }
+            for (Function<List<VerificationItem>, List<Verification>> run : runs) {
+                run.apply(variant.apply(k++));
+            }
+            List<List<Verification>> results = new ArrayList<>();
+            long[] nanos = new long[runs.size()];
+            for (int m = 0; m < runs.size(); m++) {
+                results.add(new ArrayList<>());
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int m = 0; m < runs.size(); m++) {
+                    List<VerificationItem> items = variant.apply(k++);
+                    long t = System.nanoTime();
+                    results.get(m).addAll(runs.get(m).apply(items));
+                    nanos[m] += System.nanoTime() - t;
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            for (int m = 0; m < runs.size(); m++) {
+                rows.add(row(verifier.name(), modes.get(m), results.get(m), nanos[m]));
+            }
+            return rows;
+        } finally {
+            pools.forEach(VerificationPool::close);
+        }
+    }
+
+    private static Row row(String name, String mode, List<Verification> results, long nanos) {
+        double sum = 0;
+        long timeouts = 0;
+        long errors = 0;
+        for (Verification v : results) {
+            sum += v.score();
+            timeouts += VerificationPool.TIMEOUT.equals(v.reason()) ? 1 : 0;
+            errors += v.reason().startsWith("error") ? 1 : 0;
+        }
+        return new Row(name, mode, results.size(), nanos / 1e9, sum, timeouts, errors);
+    }
+}

@@ -1,0 +1,284 @@
+package org.prime4j.verifiers.math;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.matheclipse.core.interfaces.IExpr;
+
+/**
+ * Decides whether a predicted answer equals the gold one, trying the cheap tests first: normalized string,
+ * matrices cell by cell, equations and inequalities, tuples/intervals/sets element by element, numbers
+ * (relative tolerance 1e-4, with the x100 and /100 readings when a percent sign was written), and finally
+ * symbolic equality through the computer-algebra system, each CAS call under a time limit.
+ */
+public final class MathEquivalence {
+
+    private static final Pattern MATRIX = Pattern.compile(
+            "^\\\\begin\\{(pmatrix|bmatrix|Bmatrix|vmatrix|Vmatrix|matrix|array)\\}(?:\\{[^{}]*\\})?(.*)\\\\end\\{\\1\\}$",
+            Pattern.DOTALL);
+    private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z ]*");
+    private static final String[] RELATIONS = {"\\leq", "\\geq", "\\neq", "\\lt", "\\gt", "<", ">", "="};
+    private static final int MAX_DEPTH = 4;
+
+    private final Duration casLimit;
+
+    /** @param casLimit the time one computer-algebra evaluation may take */
+    public MathEquivalence(Duration casLimit) {
+        this.casLimit = Objects.requireNonNull(casLimit, "casLimit");
+    }
+
+    /**
+     * @param predicted the answer extracted from a response
+     * @param gold      the reference answer, plain or in {@code $...$}
+     * @return how they matched ({@code string}, {@code numeric}, {@code symbolic}, ...), or empty when they
+     *         differ or could not be shown equal
+     */
+    public Optional<String> match(String predicted, String gold) {
+        boolean percent = AnswerNormalizer.hasPercent(predicted) || AnswerNormalizer.hasPercent(gold);
+        return match(AnswerNormalizer.normalize(predicted), AnswerNormalizer.normalize(gold), percent, 0);
+    }
+
+    private Optional<String> match(String p, String g, boolean percent, int depth) {
+        if (p.isEmpty() || g.isEmpty()) {
+            return Optional.empty();
+        }
+        if (AnswerNormalizer.compact(p).equals(AnswerNormalizer.compact(g))) {
+            return Optional.of("string");
+        }
+        if (isWord(p) || isWord(g)) { // "Evelyn", "even", "ellipse": words, not algebra
+            return p.equalsIgnoreCase(g) ? Optional.of("string") : Optional.empty();
+        }
+        if (depth > MAX_DEPTH) {
+            return Optional.empty();
+        }
+        Optional<List<List<String>>> pm = matrix(p);
+        Optional<List<List<String>>> gm = matrix(g);
+        if (pm.isPresent() || gm.isPresent()) {
+            return pm.isPresent() && gm.isPresent() && cellsEqual(pm.get(), gm.get(), percent, depth)
+                    ? Optional.of("matrix") : Optional.empty();
+        }
+        Optional<Relation> pr = Relation.parse(p);
+        Optional<Relation> gr = Relation.parse(g);
+        if (pr.isPresent() || gr.isPresent()) {
+            return pr.isPresent() && gr.isPresent() && relationsEqual(pr.get(), gr.get(), percent, depth)
+                    ? Optional.of("relation") : Optional.empty();
+        }
+        Optional<Group> pg = Group.parse(p);
+        Optional<Group> gg = Group.parse(g);
+        if (pg.isPresent() || gg.isPresent()) {
+            return pg.isPresent() && gg.isPresent() && groupsEqual(pg.get(), gg.get(), percent, depth)
+                    ? Optional.of(gg.get().kind()) : Optional.empty();
+        }
+        Optional<Numbers.Value> pn = Numbers.parse(p);
+        Optional<Numbers.Value> gn = Numbers.parse(g);
+        if (pn.isPresent() && gn.isPresent()) {
+            return numbersEqual(pn.get(), gn.get(), percent) ? Optional.of("numeric") : Optional.empty();
+        }
+        return symbolic(p, g, percent) ? Optional.of("symbolic") : Optional.empty();
+    }
+
+    private static boolean isWord(String s) {
+        return s.length() >= 3 && WORD.matcher(s).matches();
+    }
+
+    private static boolean numbersEqual(Numbers.Value p, Numbers.Value g, boolean percent) {
+        if (Numbers.close(p, g)) {
+            return true;
+        }
+        return percent && (Numbers.close(p.value(), g.value() * 100) || Numbers.close(p.value(), g.value() / 100));
+    }
+
+    private boolean symbolic(String p, String g, boolean percent) {
+        Optional<IExpr> pe = SymjaCas.parse(p);
+        Optional<IExpr> ge = SymjaCas.parse(g);
+        if (pe.isEmpty() || ge.isEmpty()) {
+            return false;
+        }
+        if (SymjaCas.equal(pe.get(), ge.get(), casLimit)) {
+            return true;
+        }
+        return percent && (SymjaCas.equal(pe.get(), ge.get().times(org.matheclipse.core.expression.F.C100), casLimit)
+                || SymjaCas.equal(pe.get().times(org.matheclipse.core.expression.F.C100), ge.get(), casLimit));
+    }
+
+    private boolean same(String a, String b, boolean percent, int depth) {
+        return match(a.strip(), b.strip(), percent, depth + 1).isPresent();
+    }
+
+    private boolean cellsEqual(List<List<String>> a, List<List<String>> b, boolean percent, int depth) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int r = 0; r < a.size(); r++) {
+            if (a.get(r).size() != b.get(r).size()) {
+                return false;
+            }
+            for (int c = 0; c < a.get(r).size(); c++) {
+                if (!same(a.get(r).get(c), b.get(r).get(c), percent, depth)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean relationsEqual(Relation p, Relation g, boolean percent, int depth) {
+        if (!p.op().equals(g.op())) {
+            return false;
+        }
+        if (same(p.lhs(), g.lhs(), percent, depth) && same(p.rhs(), g.rhs(), percent, depth)) {
+            return true;
+        }
+        boolean symmetric = p.op().equals("=") || p.op().equals("\\neq");
+        if (symmetric && same(p.lhs(), g.rhs(), percent, depth) && same(p.rhs(), g.lhs(), percent, depth)) {
+            return true;
+        }
+        // Same solution set: (rhs - lhs) of one is a constant multiple of the other's (positive for < and <=).
+        Optional<IExpr> pl = SymjaCas.parse(p.lhs());
+        Optional<IExpr> prr = SymjaCas.parse(p.rhs());
+        Optional<IExpr> gl = SymjaCas.parse(g.lhs());
+        Optional<IExpr> grr = SymjaCas.parse(g.rhs());
+        if (pl.isEmpty() || prr.isEmpty() || gl.isEmpty() || grr.isEmpty()) {
+            return false;
+        }
+        return SymjaCas.proportional(prr.get().subtract(pl.get()), grr.get().subtract(gl.get()), !symmetric, casLimit);
+    }
+
+    private boolean groupsEqual(Group p, Group g, boolean percent, int depth) {
+        if (p.items().size() != g.items().size()) {
+            return false;
+        }
+        boolean bothOrdered = p.ordered() && g.ordered();
+        if (bothOrdered) {
+            if (!p.open().equals(g.open()) || !p.close().equals(g.close())) {
+                return false;
+            }
+            for (int i = 0; i < p.items().size(); i++) {
+                if (!same(p.items().get(i), g.items().get(i), percent, depth)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (p.isSet() != g.isSet() && (p.ordered() || g.ordered())) {
+            return false; // a tuple is not a set
+        }
+        // Unordered: every predicted element pairs with a distinct gold element.
+        List<String> left = new ArrayList<>(g.items());
+        for (String item : p.items()) {
+            int hit = -1;
+            for (int j = 0; j < left.size() && hit < 0; j++) {
+                if (same(item, left.get(j), percent, depth)) {
+                    hit = j;
+                }
+            }
+            if (hit < 0) {
+                return false;
+            }
+            left.remove(hit);
+        }
+        return true;
+    }
+
+    private static Optional<List<List<String>>> matrix(String s) {
+        Matcher m = MATRIX.matcher(s.strip());
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        List<List<String>> rows = new ArrayList<>();
+        for (String row : m.group(2).split("\\\\\\\\")) {
+            if (row.isBlank()) {
+                continue;
+            }
+            List<String> cells = new ArrayList<>();
+            for (String cell : row.split("&")) {
+                cells.add(cell.strip());
+            }
+            rows.add(cells);
+        }
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows);
+    }
+
+    /** {@code lhs op rhs} with a single top-level relation, written with {@code <} or {@code \leq} facing right. */
+    record Relation(String lhs, String op, String rhs) {
+        static Optional<Relation> parse(String s) {
+            if (countRelations(s) != 1) {
+                return Optional.empty(); // none, or a chain such as 1 < x < 2 that is compared as text
+            }
+            for (String op : RELATIONS) {
+                List<String> parts = Latex.splitTopLevel(s, op);
+                if (parts.size() == 2) {
+                    String l = parts.get(0).strip();
+                    String r = parts.get(1).strip();
+                    if (l.isEmpty() || r.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(switch (op) {
+                        case ">", "\\gt" -> new Relation(r, "<", l);
+                        case "\\lt" -> new Relation(l, "<", r);
+                        case "\\geq" -> new Relation(r, "\\leq", l);
+                        default -> new Relation(l, op, r);
+                    });
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** The LaTeX relation commands contain none of the characters {@code < > =}, so none is counted twice. */
+        private static int countRelations(String s) {
+            int n = 0;
+            for (String op : RELATIONS) {
+                n += Latex.splitTopLevel(s, op).size() - 1;
+            }
+            return n;
+        }
+    }
+
+    /**
+     * A collection answer: a tuple or interval ({@code ordered}, with its brackets), a set
+     * {@code \{...\}}, a bare comma list, {@code a \pm b}, or a union of intervals (all unordered).
+     */
+    record Group(String open, String close, List<String> items, boolean ordered) {
+
+        boolean isSet() {
+            return open.equals("\\{");
+        }
+
+        String kind() {
+            return ordered ? (open.equals(close) || open.equals("(") && close.equals(")") ? "tuple" : "interval") : "set";
+        }
+
+        static Optional<Group> parse(String s) {
+            List<String> union = Latex.splitTopLevel(s, "\\cup");
+            if (union.size() > 1) {
+                return Optional.of(new Group("", "", union, false));
+            }
+            if (s.startsWith("\\{") && s.endsWith("\\}") && Latex.isOneGroup(s)) {
+                String inner = s.substring(2, s.length() - 2);
+                return Optional.of(new Group("\\{", "\\}", inner.isBlank() ? List.of() : Latex.splitTopLevel(inner, ","), false));
+            }
+            if (s.length() >= 2 && "([".indexOf(s.charAt(0)) >= 0 && ")]".indexOf(s.charAt(s.length() - 1)) >= 0
+                    && Latex.isOneGroup(s)) {
+                List<String> items = Latex.splitTopLevel(s.substring(1, s.length() - 1), ",");
+                if (items.size() >= 2) {
+                    return Optional.of(new Group(s.substring(0, 1), s.substring(s.length() - 1), items, true));
+                }
+            }
+            List<String> bare = Latex.splitTopLevel(s, ",");
+            if (bare.size() >= 2) {
+                return Optional.of(new Group("", "", bare, false));
+            }
+            List<String> pm = Latex.splitTopLevel(s, "\\pm");
+            if (pm.size() == 2 && !pm.get(1).isBlank()) {
+                String a = pm.get(0).strip().isEmpty() ? "0" : pm.get(0).strip();
+                String b = pm.get(1).strip();
+                return Optional.of(new Group("", "", List.of(a + "+" + b, a + "-(" + b + ")"), false));
+            }
+            return Optional.empty();
+        }
+    }
+}
