@@ -10,6 +10,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +59,11 @@ public final class Sandbox {
             "    print('isolated' if e.errno == errno.ENETUNREACH else 'network: ' + str(e))",
             "");
 
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIR =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+
     private static final Duration PROBE_TIME = Duration.ofSeconds(15);
     private static final Duration REAP_TIME = Duration.ofSeconds(5);
 
@@ -70,7 +78,7 @@ public final class Sandbox {
         this.python = config.python();
         this.root = root;
         this.tools = tools;
-        this.uids = new UidPool(config.firstUid(), config.uidCount());
+        this.uids = UidPool.forRange(config.firstUid(), config.uidCount());
     }
 
     /**
@@ -111,15 +119,18 @@ public final class Sandbox {
      */
     public SandboxRun run(String script, byte[] stdin, Duration wall) throws IOException, InterruptedException {
         int uid = uids.take();
-        Path dir = Files.createTempDirectory("prime4j-code-");
+        Path dir = Files.createTempDirectory("prime4j-code-", OWNER_ONLY_DIR);
         try {
             Path box = Files.createDirectory(dir.resolve("box"));
             if (root) {
                 Files.setAttribute(box, "unix:gid", uid);
                 Files.setAttribute(box, "unix:uid", uid);
+                // bwrap resolves the bind source as the sandbox uid: it may pass through, not list or read
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
             }
-            Path in = Files.write(dir.resolve("stdin"), stdin);
-            Path out = dir.resolve("stdout");
+            // the job (with its nonce) and the result stay owner-only; the sandbox only inherits their fds
+            Path in = Files.write(Files.createFile(dir.resolve("stdin"), OWNER_ONLY_FILE), stdin);
+            Path out = Files.createFile(dir.resolve("stdout"), OWNER_ONLY_FILE);
             ProcessBuilder pb = new ProcessBuilder(command(uid, box, script))
                     .directory(box.toFile())
                     .redirectInput(in.toFile())
@@ -160,7 +171,7 @@ public final class Sandbox {
                 cmd.addAll(dropRoot);
             }
             cmd.addAll(List.of(tools.get("bwrap").toString(), "--unshare-all", "--die-with-parent",
-                    "--new-session", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"));
+                    "--new-session", "--as-pid-1", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"));
             for (String d : List.of("bin", "sbin", "lib", "lib32", "lib64", "libx32")) {
                 Path p = Path.of("/", d);
                 if (Files.isSymbolicLink(p)) {
@@ -214,31 +225,29 @@ public final class Sandbox {
     }
 
     /**
-     * SIGKILLs the launcher and every process under it, then waits until they are gone. The pid namespace's
-     * init is among them, and the kernel kills whatever else lives in the namespace when it dies.
+     * SIGKILLs everything under the launcher, the pid namespace's init first, then waits for the launcher to
+     * reap it and exit. The kernel kills the rest of the namespace when its init dies and only lets the init be
+     * reaped once they are all gone; killing the launcher first instead would orphan the init to the host's
+     * pid 1, which may leave it a zombie for a while.
      */
     private static void killAndReap(Process p) {
-        List<ProcessHandle> all = new ArrayList<>();
-        all.add(p.toHandle());
+        List<ProcessHandle> under;
         try (Stream<ProcessHandle> d = p.descendants()) {
-            d.forEach(all::add);
+            under = d.toList();
         }
-        all.forEach(ProcessHandle::destroyForcibly);
-        long until = System.nanoTime() + REAP_TIME.toNanos();
+        under.forEach(ProcessHandle::destroyForcibly);
         boolean interrupted = false;
-        for (ProcessHandle h : all) {
-            while (h.isAlive() && System.nanoTime() < until) {
-                try {
-                    h.onExit().get(10, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true; // finish reaping first: the uid goes back to the pool after this
-                } catch (Exception e) {
-                    // not exited yet: poll again
-                }
+        long until = System.nanoTime() + REAP_TIME.toNanos();
+        while (p.isAlive() && System.nanoTime() < until) {
+            try {
+                p.waitFor(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true; // finish reaping first: the uid goes back to the pool after this
             }
-            if (h.isAlive()) {
-                LOG.warn("sandbox process {} survived SIGKILL for {}", h.pid(), REAP_TIME);
-            }
+        }
+        if (p.isAlive()) {
+            LOG.warn("sandbox launcher {} did not exit {} after its namespace was killed", p.pid(), REAP_TIME);
+            p.destroyForcibly();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();

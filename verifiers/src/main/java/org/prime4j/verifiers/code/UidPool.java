@@ -1,7 +1,10 @@
 package org.prime4j.verifiers.code;
 
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Unprivileged uids handed to concurrent sandbox runs, one each: RLIMIT_NPROC counts processes per uid, so a
@@ -9,9 +12,16 @@ import java.util.concurrent.BlockingQueue;
  */
 final class UidPool {
 
+    /** One pool per uid range in the JVM: verifier instances with the same config share their uids. */
+    private static final Map<List<Integer>, UidPool> POOLS = new ConcurrentHashMap<>();
+
     private final BlockingQueue<Integer> free;
 
-    UidPool(int first, int count) {
+    static UidPool forRange(int first, int count) {
+        return POOLS.computeIfAbsent(List.of(first, count), k -> new UidPool(first, count));
+    }
+
+    private UidPool(int first, int count) {
         free = new ArrayBlockingQueue<>(count);
         for (int i = 0; i < count; i++) {
             free.add(first + i);

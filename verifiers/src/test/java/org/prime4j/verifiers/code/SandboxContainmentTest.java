@@ -1,0 +1,199 @@
+package org.prime4j.verifiers.code;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.prime4j.verifiers.Verification;
+import org.prime4j.verifiers.VerificationItem;
+
+/**
+ * Hostile programs in every sandbox that works on this machine: each must score 0, within its time limit,
+ * leaving no process and no working directory behind. Each containment check has a control that passes when
+ * the program's goal is reachable, so a check cannot pass by accident.
+ */
+class SandboxContainmentTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(3);
+    private static final Duration TEST_LIMIT = Duration.ofSeconds(2);
+    /** Time allowed beyond the limit: sandbox start-up and teardown on a busy 2-core machine. */
+    private static final long SLACK_MS = 3000;
+
+    private CodeVerifierConfig lastConfig;
+
+    static java.util.stream.Stream<SandboxMode> sandboxes() {
+        return Items.workingSandboxes();
+    }
+
+    private Verification verify(SandboxMode mode, String code, String expectedOutput) throws Exception {
+        lastConfig = Items.config(mode, LIMIT, TEST_LIMIT);
+        CodeVerifier v = new CodeVerifier(lastConfig);
+        v.verify(Items.io("print(1)", "{\"inputs\": [\"\"], \"outputs\": [\"1\"]}")); // probe outside the timing
+        String gt = Items.JSON.createObjectNode()
+                .set("inputs", Items.JSON.createArrayNode().add(""))
+                .toString();
+        gt = gt.substring(0, gt.length() - 1) + ", \"outputs\": " + Items.JSON.writeValueAsString(
+                java.util.List.of(expectedOutput)) + "}";
+        long t0 = System.nanoTime();
+        Verification result = v.verify(Items.io(code, gt));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).as("verification time").isLessThan(LIMIT.toMillis() + SLACK_MS);
+        return result;
+    }
+
+    @AfterEach
+    void nothingLeft() throws IOException {
+        if (lastConfig != null) {
+            assertThat(Items.sandboxProcesses(lastConfig)).as("sandbox processes still running").isEmpty();
+        }
+        assertThat(Items.leftoverDirs()).as("sandbox working directories left behind").isEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void filesOutsideTheWorkingDirectoryAreOutOfReach(SandboxMode mode, @TempDir Path tmp) throws Exception {
+        Path secret = tmp.resolve("secret.txt");
+        Files.writeString(secret, "s3cr3t");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String read = "print(open(%s).read().strip())";
+        assertThat(verify(mode, "print('s3cr3t')", "s3cr3t").score()).as("control").isEqualTo(1.0);
+        assertThat(verify(mode, read.formatted(py(secret)), "s3cr3t").score()).isEqualTo(0.0);
+
+        // a world-readable file of this project: hidden by the sandbox's file system view, not by its mode
+        Path pom = Path.of("pom.xml").toAbsolutePath();
+        Assumptions.assumeTrue(Files.isReadable(pom));
+        String first = Files.readAllLines(pom).get(0).strip();
+        assertThat(verify(mode, "print(open(%s).readline().strip())".formatted(py(pom)), first).score())
+                .isEqualTo(0.0);
+        assertThat(verify(mode, "print(open('/etc/shadow').read()[:4])", "root").score()).isEqualTo(0.0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void noNetworkNotEvenLoopback(SandboxMode mode) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            AtomicInteger accepted = new AtomicInteger();
+            server.setSoTimeout(200);
+            CompletableFuture<Void> acceptor = CompletableFuture.runAsync(() -> {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+                while (System.nanoTime() < until) {
+                    try (Socket s = server.accept()) {
+                        accepted.incrementAndGet();
+                    } catch (SocketTimeoutException e) {
+                        // keep listening
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            String code = "import socket\ns = socket.create_connection(('127.0.0.1', %d), timeout=1)\n"
+                    + "s.sendall(b'hello')\nprint('connected')";
+            assertThat(verify(mode, code.formatted(server.getLocalPort()), "connected").score()).isEqualTo(0.0);
+            assertThat(verify(mode, "print('connected')", "connected").score()).as("control").isEqualTo(1.0);
+            server.close();
+            acceptor.get(10, TimeUnit.SECONDS);
+            assertThat(accepted.get()).as("connections that reached the host").isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void forkBombIsCappedAndKilled(SandboxMode mode) throws Exception {
+        // bounded probe: counts the forks the sandbox allows (children sleep, then exit)
+        String count = String.join("\n",
+                "import os, time",
+                "n = 0",
+                "for _ in range(300):",
+                "    try:",
+                "        if os.fork() == 0:",
+                "            time.sleep(30)",
+                "            os._exit(0)",
+                "        n += 1",
+                "    except OSError:",
+                "        break",
+                "print('capped' if n < 64 else 'uncapped %d' % n)");
+        assertThat(verify(mode, count, "capped").reason()).isEqualTo("passed 1/1");
+        String bomb = String.join("\n",
+                "import os",
+                "while True:",
+                "    try:",
+                "        os.fork()",
+                "    except BaseException:",
+                "        pass");
+        Verification v = verify(mode, bomb, "anything");
+        assertThat(v.score()).isEqualTo(0.0);
+        assertThat(v.reason()).isEqualTo("passed 0/1, test 0: timeout");
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void infiniteLoopsTimeOut(SandboxMode mode) throws Exception {
+        Verification plain = verify(mode, "while True:\n    pass", "1");
+        assertThat(plain.reason()).isEqualTo("passed 0/1, test 0: timeout");
+        // swallows the harness's per-test alarm: only the JVM's wall-clock kill ends it
+        String stubborn = "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass";
+        Verification v = verify(mode, stubborn, "1");
+        assertThat(v.reason()).isEqualTo("passed 0/1, test 0: timeout");
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void hugeAllocationFails(SandboxMode mode) throws Exception {
+        Verification v = verify(mode, "x = bytearray(16 << 30)\nprint(len(x))", String.valueOf(16L << 30));
+        assertThat(v.score()).isEqualTo(0.0);
+        assertThat(v.reason()).isEqualTo("passed 0/1, test 0: runtime error: MemoryError");
+        assertThat(verify(mode, "x = bytearray(64 << 20)\nprint(len(x))", String.valueOf(64L << 20)).score())
+                .as("control: 64 MiB is allowed").isEqualTo(1.0);
+    }
+
+    @Test
+    void anInterruptKillsTheSandboxPromptly() throws Exception {
+        lastConfig = Items.config(SandboxMode.AUTO, Duration.ofSeconds(60), Duration.ofSeconds(60));
+        CodeVerifier v = new CodeVerifier(lastConfig);
+        VerificationItem loop = Items.io("while True:\n    pass", "{\"inputs\": [\"\"], \"outputs\": [\"1\"]}");
+        v.verify(Items.io("print(1)", "{\"inputs\": [\"\"], \"outputs\": [\"1\"]}")); // probe first
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            Future<Verification> f = pool.submit(() -> v.verify(loop));
+            Thread.sleep(1000);
+            assertThat(Items.sandboxProcesses(lastConfig)).as("the loop runs").isNotEmpty();
+            long t0 = System.nanoTime();
+            f.cancel(true);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(3, TimeUnit.SECONDS)).as("verify returned after the interrupt").isTrue();
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
+            assertThatThrownBy(f::get).isInstanceOf(java.util.concurrent.CancellationException.class);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String py(Path p) {
+        return "'" + p.toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+
+    @SuppressWarnings("unused")
+    private static void unwrap(ExecutionException e) throws Exception {
+        throw (Exception) e.getCause();
+    }
+}
