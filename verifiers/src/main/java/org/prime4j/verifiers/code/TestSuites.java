@@ -200,8 +200,10 @@ public final class TestSuites {
             return extra.hasNonNull(name) ? extra.get(name) : null;
         }
 
+        /** Where a field was found or, when missing, where it was expected. */
         String name(String name) {
-            return groundTruth != null && groundTruth.hasNonNull(name) ? prefix + name : name;
+            boolean inExtra = !(groundTruth != null && groundTruth.hasNonNull(name)) && extra.hasNonNull(name);
+            return groundTruth != null && !inExtra ? prefix + name : name;
         }
 
         ArrayNode array(String name) throws BadTestSpecException {
