@@ -36,6 +36,17 @@ public final class CodeVerifier implements Verifier {
         return config;
     }
 
+    /**
+     * Probes the sandbox outside any deadline (the framework calls this before a batch).
+     *
+     * @throws SandboxUnavailableException when no sandbox works here: code items cannot be scored at all
+     */
+    public void warmUp() throws SandboxUnavailableException, InterruptedException {
+        if (sandbox() == null) {
+            throw new SandboxUnavailableException(unavailable);
+        }
+    }
+
     @Override
     public Verification verify(VerificationItem item) throws Exception {
         String code = PythonBlock.extract(item.response());

@@ -114,7 +114,7 @@ public final class Sandbox {
     }
 
     /**
-     * Runs {@code python -I -B -c script} in a fresh sandbox. Blocks until it exits or {@code wall} runs out;
+     * Runs {@code python -I -S -B -c script} in a fresh sandbox (no site: the script adds what it needs). Blocks until it exits or {@code wall} runs out;
      * on timeout or interrupt the whole sandbox is killed and reaped before this returns (or rethrows).
      */
     public SandboxRun run(String script, byte[] stdin, Duration wall) throws IOException, InterruptedException {
@@ -191,7 +191,7 @@ public final class Sandbox {
             cmd.addAll(hiddenDirs());
             cmd.addAll(dropRoot);
         }
-        cmd.addAll(List.of(python.toString(), "-I", "-B", "-c", script));
+        cmd.addAll(List.of(python.toString(), "-I", "-S", "-B", "-c", script));
         return cmd;
     }
 

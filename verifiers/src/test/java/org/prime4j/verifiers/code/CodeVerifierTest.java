@@ -136,6 +136,13 @@ class CodeVerifierTest {
     }
 
     @Test
+    void systemPackagesStayImportable() throws Exception {
+        String code = "import numpy as np\nprint(int(np.arange(int(input())).sum()))";
+        Verification v = verifier.verify(Items.io(code, "{\"inputs\": [\"5\"], \"outputs\": [\"10\"]}"));
+        assertThat(v.reason()).isEqualTo("passed 1/1");
+    }
+
+    @Test
     void registeredWithServiceLoader() {
         assertThat(ServiceLoader.load(Verifier.class).stream().map(p -> p.get().name())).contains("code");
     }

@@ -33,8 +33,8 @@ import org.prime4j.verifiers.VerificationItem;
  */
 class SandboxContainmentTest {
 
-    private static final Duration LIMIT = Duration.ofSeconds(3);
-    private static final Duration TEST_LIMIT = Duration.ofSeconds(2);
+    private static final Duration LIMIT = Duration.ofSeconds(2);
+    private static final Duration TEST_LIMIT = Duration.ofSeconds(1);
     /** Time allowed beyond the limit: sandbox start-up and teardown on a busy 2-core machine. */
     private static final long SLACK_MS = 3000;
 
@@ -164,6 +164,35 @@ class SandboxContainmentTest {
         assertThat(v.reason()).isEqualTo("passed 0/1, test 0: runtime error: MemoryError");
         assertThat(verify(mode, "x = bytearray(64 << 20)\nprint(len(x))", String.valueOf(64L << 20)).score())
                 .as("control: 64 MiB is allowed").isEqualTo(1.0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void filesAreCappedInSize(SandboxMode mode) throws Exception {
+        String code = "with open('big', 'wb') as f:\n    for _ in range(100):\n        f.write(bytes(1 << 20))\nprint('wrote')";
+        Verification v = verify(mode, code, "wrote");
+        assertThat(v.reason()).startsWith("passed 0/1, test 0: runtime error: OSError: [Errno 27] File too large");
+        String flood = "while True:\n    print('x' * 4096)";
+        assertThat(verify(mode, flood, "x").score()).isEqualTo(0.0);
+    }
+
+    @Test
+    void bothSandboxesWorkOnThisMachine() {
+        // root with bubblewrap and util-linux installed (this VM, CI): neither path may silently drop out
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "needs bubblewrap");
+        assertThat(Items.workingSandboxes()).containsExactly(SandboxMode.BWRAP, SandboxMode.UNSHARE);
+    }
+
+    @Test
+    void refusesToRunWithoutAWorkingSandbox() throws Exception {
+        CodeVerifierConfig broken = new CodeVerifierConfig(Path.of("/nonexistent/python3"), SandboxMode.AUTO,
+                LIMIT, TEST_LIMIT, 10, false, ResourceLimits.defaults(), 1_900_000_000, 64);
+        CodeVerifier v = new CodeVerifier(broken);
+        Verification r = v.verify(Items.io("print(1)", "{\"inputs\": [\"\"], \"outputs\": [\"1\"]}"));
+        assertThat(r.score()).isEqualTo(0.0);
+        assertThat(r.reason()).startsWith("sandbox unavailable (BWRAP: probe says '';");
+        assertThatThrownBy(v::warmUp).isInstanceOf(SandboxUnavailableException.class);
     }
 
     @Test
