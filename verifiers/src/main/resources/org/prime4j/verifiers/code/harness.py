@@ -83,12 +83,24 @@ def same_stdout(got, want):
 
 # ---- return-value comparison (call-based tests) ----
 
+class NotPlain(Exception):
+    pass
+
+
 def _plain(x):
-    if isinstance(x, (tuple, list)):
+    """The value as plain JSON-like data, checked by exact type: a returned object with an always-true
+    __eq__ (or a str/int subclass overriding it) is a known reward hack and must not compare equal."""
+    t = type(x)
+    if x is None or t in (bool, int, float, str):
+        return x
+    if t in (list, tuple):
         return [_plain(v) for v in x]
-    if isinstance(x, dict):
-        return {str(k): _plain(v) for k, v in x.items()}
-    return x
+    if t is dict:
+        return {_plain(k) if type(k) is str else str(_plain(k)): _plain(v) for k, v in x.items()}
+    if t.__module__.split(".")[0] == "numpy":
+        # numpy scalars and arrays; whatever item()/tolist() return is checked again
+        return _plain(x.tolist() if hasattr(x, "tolist") else x.item())
+    raise NotPlain(t.__name__)
 
 
 def _close(a, b):
@@ -104,7 +116,10 @@ def _close(a, b):
 
 
 def same_value(got, want):
-    got = _plain(got)
+    try:
+        got = _plain(got)
+    except (NotPlain, RecursionError):
+        return False
     if _close(got, want):
         return True
     # APPS/TACO store a call's expected value wrapped in a one-element list

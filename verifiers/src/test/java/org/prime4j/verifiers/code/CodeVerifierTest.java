@@ -73,6 +73,17 @@ class CodeVerifierTest {
     }
 
     @Test
+    void anAlwaysEqualReturnValueIsNotAPass() throws Exception {
+        String gt = "{\"fn_name\": \"f\", \"inputs\": [[1], [2]], \"outputs\": [[1], [4]]}";
+        String hack = "class Anything:\n    def __eq__(self, other):\n        return True\n"
+                + "class Sneaky(int):\n    def __eq__(self, other):\n        return True\n"
+                + "def f(x):\n    return Anything() if x == 1 else Sneaky(0)";
+        assertThat(verifier.verify(Items.io(hack, gt)).reason()).isEqualTo("passed 0/2, test 0: wrong answer");
+        String numpy = "import numpy as np\ndef f(x):\n    return np.int64(x * x)";
+        assertThat(verifier.verify(Items.io(numpy, gt)).reason()).isEqualTo("passed 2/2");
+    }
+
+    @Test
     void mbppTestList() throws Exception {
         String extra = "{\"test_setup_code\": \"import math\", \"test_list\": ["
                 + "\"assert hyp(3, 4) == 5\", \"assert hyp(5, 12) == 13\", \"assert hyp(1, 1) == 2\"]}";
