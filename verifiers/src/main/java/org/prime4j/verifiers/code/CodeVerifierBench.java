@@ -56,8 +56,9 @@ public final class CodeVerifierBench {
             items.add(new VerificationItem(solution, "", extra));
         }
         CodeVerifierConfig defaults = CodeVerifierConfig.defaults();
-        out.printf(Locale.ROOT, "code verifier on %d HumanEval canonical solutions, %d cores, python %s%n%n",
-                items.size(), Runtime.getRuntime().availableProcessors(), defaults.python());
+        out.printf(Locale.ROOT, "code verifier on %d HumanEval canonical solutions, %d cores, python %s, "
+                + "load average at start %s%n%n", items.size(), Runtime.getRuntime().availableProcessors(),
+                defaults.python(), loadAverage());
         out.println("| runner | items at a time | verifications/s | vs bare python3 | all passed |");
         out.println("|---|---|---|---|---|");
         double[] base = new double[CONCURRENCY.length];
@@ -126,6 +127,14 @@ public final class CodeVerifierBench {
             return false;
         }
         return p.exitValue() == 0;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     public static void main(String[] args) throws Exception {

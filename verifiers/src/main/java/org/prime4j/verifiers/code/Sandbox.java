@@ -185,6 +185,8 @@ public final class Sandbox {
                     "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
                     "--bind", box.toString(), "/box", "--chdir", "/box"));
         } else {
+            // unshare kills its child when it dies, but does not die with the JVM by itself
+            cmd.addAll(List.of(tools.get("setpriv").toString(), "--pdeathsig", "KILL"));
             cmd.addAll(List.of(tools.get("unshare").toString(), "--net", "--pid", "--fork", "--kill-child",
                     "--mount", "--mount-proc", "--", tools.get("sh").toString(), "-c", HIDE_AND_EXEC,
                     "sh", String.valueOf(hiddenDirs().size())));

@@ -296,6 +296,7 @@ def main():
         os._exit(0)
     out.write(job["nonce"] + " " + json.dumps({"done": True}) + "\n")
     out.flush()
+    os._exit(0)  # do not wait for threads the program left running
 
 
 main()

@@ -176,6 +176,21 @@ class SandboxContainmentTest {
         assertThat(verify(mode, flood, "x").score()).isEqualTo(0.0);
     }
 
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void backgroundProcessesAndThreadsDieWithTheRun(SandboxMode mode) throws Exception {
+        String code = String.join("\n",
+                "import os, threading, time",
+                "threading.Thread(target=lambda: time.sleep(600)).start()",
+                "if os.fork() == 0:",
+                "    os.setsid()",
+                "    time.sleep(600)",
+                "print('bye')");
+        long t0 = System.nanoTime();
+        assertThat(verify(mode, code, "bye").reason()).isEqualTo("passed 1/1");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("not held up by the thread").isLessThan(1500);
+    }
+
     @Test
     void bothSandboxesWorkOnThisMachine() {
         // root with bubblewrap and util-linux installed (this VM, CI): neither path may silently drop out
