@@ -163,8 +163,9 @@ public final class Sandbox {
 
     private List<String> command(int uid, Path box, String script) {
         List<String> cmd = new ArrayList<>();
+        // the parent-death signal is reset by a uid change: setpriv sets it again after dropping root
         List<String> dropRoot = List.of(tools.get("setpriv").toString(), "--reuid=" + uid, "--regid=" + uid,
-                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs");
+                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--pdeathsig", "KILL");
         if (kind == SandboxMode.BWRAP) {
             if (root) {
                 // as root bwrap would map the sandbox to uid 0 outside, where RLIMIT_NPROC is not enforced
