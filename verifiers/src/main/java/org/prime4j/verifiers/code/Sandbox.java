@@ -15,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +60,11 @@ public final class Sandbox {
             "    print('isolated' if e.errno == errno.ENETUNREACH else 'network: ' + str(e))",
             "");
 
+    /** sh: $1 = how many directories follow to hide, then the command to exec. */
+    private static final String HIDE_AND_EXEC = "n=$1; shift; while [ \"$n\" -gt 0 ]; do "
+            + "mount -t tmpfs -o size=1m,mode=0755 prime4j \"$1\" || exit 97; shift; n=$((n - 1)); done; "
+            + "exec \"$@\"";
+
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_DIR =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_FILE =
@@ -72,9 +78,12 @@ public final class Sandbox {
     private final boolean root;
     private final Map<String, Path> tools;
     private final UidPool uids;
+    /** The unshare variant's directories to hide; empty for bwrap. */
+    private final List<String> hidden;
 
     private Sandbox(SandboxMode kind, CodeVerifierConfig config, boolean root, Map<String, Path> tools) {
         this.kind = kind;
+        this.hidden = kind == SandboxMode.UNSHARE ? hiddenDirs() : List.of();
         this.python = config.python();
         this.root = root;
         this.tools = tools;
@@ -114,11 +123,21 @@ public final class Sandbox {
     }
 
     /**
-     * Runs {@code python -I -S -B -c script} in a fresh sandbox (no site: the script adds what it needs). Blocks until it exits or {@code wall} runs out;
-     * on timeout or interrupt the whole sandbox is killed and reaped before this returns (or rethrows).
+     * Runs {@code python -I -S -B -c script} in a fresh sandbox (without site: the script adds the system's
+     * packages itself). Blocks until it exits or {@code wall} runs out; on timeout or interrupt the whole
+     * sandbox is killed and reaped before this returns (or rethrows).
      */
     public SandboxRun run(String script, byte[] stdin, Duration wall) throws IOException, InterruptedException {
         int uid = uids.take();
+        try {
+            return runAs(uid, script, stdin, wall);
+        } finally {
+            uids.give(uid);
+        }
+    }
+
+    private SandboxRun runAs(int uid, String script, byte[] stdin, Duration wall)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("prime4j-code-", OWNER_ONLY_DIR);
         try {
             Path box = Files.createDirectory(dir.resolve("box"));
@@ -157,7 +176,6 @@ public final class Sandbox {
             return new SandboxRun(Files.readAllBytes(out), killed, killed ? -1 : p.exitValue());
         } finally {
             deleteTree(dir);
-            uids.give(uid);
         }
     }
 
@@ -165,7 +183,8 @@ public final class Sandbox {
         List<String> cmd = new ArrayList<>();
         // the parent-death signal is reset by a uid change: setpriv sets it again after dropping root
         List<String> dropRoot = List.of(tools.get("setpriv").toString(), "--reuid=" + uid, "--regid=" + uid,
-                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--pdeathsig", "KILL");
+                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+                "--pdeathsig", "KILL");
         if (kind == SandboxMode.BWRAP) {
             if (root) {
                 // as root bwrap would map the sandbox to uid 0 outside, where RLIMIT_NPROC is not enforced
@@ -190,18 +209,13 @@ public final class Sandbox {
             cmd.addAll(List.of(tools.get("setpriv").toString(), "--pdeathsig", "KILL"));
             cmd.addAll(List.of(tools.get("unshare").toString(), "--net", "--pid", "--fork", "--kill-child",
                     "--mount", "--mount-proc", "--", tools.get("sh").toString(), "-c", HIDE_AND_EXEC,
-                    "sh", String.valueOf(hiddenDirs().size())));
-            cmd.addAll(hiddenDirs());
+                    "sh", String.valueOf(hidden.size())));
+            cmd.addAll(hidden);
             cmd.addAll(dropRoot);
         }
         cmd.addAll(List.of(python.toString(), "-I", "-S", "-B", "-c", script));
         return cmd;
     }
-
-    /** sh: $1 = how many directories follow to hide, then the command to exec. */
-    private static final String HIDE_AND_EXEC = "n=$1; shift; while [ \"$n\" -gt 0 ]; do "
-            + "mount -t tmpfs -o size=1m,mode=0755 prime4j \"$1\" || exit 97; shift; n=$((n - 1)); done; "
-            + "exec \"$@\"";
 
     private static List<String> hiddenDirs() {
         List<String> dirs = new ArrayList<>();
@@ -278,13 +292,14 @@ public final class Sandbox {
     }
 
     private static Map<String, Path> tools(SandboxMode kind, boolean root) throws IOException {
-        List<String> names = new ArrayList<>(kind == SandboxMode.BWRAP ? List.of("bwrap") : List.of("unshare", "sh"));
+        List<String> names = new ArrayList<>(
+                kind == SandboxMode.BWRAP ? List.of("bwrap") : List.of("unshare", "sh"));
         if (root) {
             names.add("setpriv");
         } else if (kind == SandboxMode.UNSHARE) {
             throw new IOException("unshare + setpriv needs root (bubblewrap does not)");
         }
-        Map<String, Path> found = new java.util.HashMap<>();
+        Map<String, Path> found = new HashMap<>();
         for (String name : names) {
             found.put(name, which(name).orElseThrow(() -> new IOException(name + " not found")));
         }
@@ -294,7 +309,7 @@ public final class Sandbox {
     private static Optional<Path> which(String name) {
         List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
         dirs.addAll(List.of("/usr/bin", "/usr/sbin", "/bin", "/sbin"));
-        return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, name))
+        return dirs.stream().filter(d -> d.startsWith("/")).map(d -> Path.of(d, name))
                 .filter(Files::isExecutable).findFirst();
     }
 
