@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
  * Finds the program in a model response: the last fenced {@code python} block, as PRIME's grader does; failing
  * that the last fenced block without a language; failing that the whole response (HumanEval-style raw
  * completions). Prose that is not code simply fails to compile, so the fallback cannot earn a reward.
+ * {@code <think>...</think>} sections are dropped first (PRIME's grader does too): drafts there do not count.
  */
 public final class PythonBlock {
 
@@ -14,11 +15,15 @@ public final class PythonBlock {
     private static final Pattern FENCE = Pattern.compile(
             "(?m)^[ \\t]*```[ \\t]*([A-Za-z0-9_+.-]*)[^\\n]*\\n(.*?)^[ \\t]*```[ \\t]*$", Pattern.DOTALL);
 
+    private static final Pattern THINK = Pattern.compile("<think>.*?</think>",
+            Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
+
     private PythonBlock() {
     }
 
     /** The program text of a response (never null). */
     public static String extract(String response) {
+        response = THINK.matcher(response).replaceAll("");
         String python = null;
         String plain = null;
         Matcher m = FENCE.matcher(response);

@@ -25,6 +25,13 @@ class PythonBlockTest {
     }
 
     @Test
+    void draftsInThinkTagsDoNotCount() {
+        String r = "<think>\n```python\nprint('draft')\n```\n</think>\nFinal:\n```python\nprint('final')\n```\n"
+                + "<THINK>```python\nprint('late draft')\n```</THINK>";
+        assertThat(PythonBlock.extract(r)).isEqualTo("print('final')\n");
+    }
+
+    @Test
     void anUnclosedFenceIsNotABlock() {
         String r = "```python\nprint(1)\n```\nthen truncated:\n```python\nprint(";
         assertThat(PythonBlock.extract(r)).isEqualTo("print(1)\n");
