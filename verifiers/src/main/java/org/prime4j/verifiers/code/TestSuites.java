@@ -67,7 +67,12 @@ public final class TestSuites {
             if (fnName.isBlank()) {
                 t.set("input", textOrLines(inputs.get(i), f.name("inputs") + "[" + i + "]"));
                 t.set("output", textOrLines(outputs.get(i), f.name("outputs") + "[" + i + "]"));
+            } else if (inputs.get(i).isTextual()) {
+                // LiveCodeBench layout: one JSON value per line and argument, the expected value JSON too
+                t.set("args", jsonLines(inputs.get(i).asText(), f.name("inputs") + "[" + i + "]"));
+                t.set("expected", jsonOrText(outputs.get(i)));
             } else {
+                // APPS/TACO layout: the argument list itself
                 JsonNode args = inputs.get(i);
                 t.set("args", args.isArray() ? args : NODES.arrayNode().add(args));
                 t.set("expected", outputs.get(i));
@@ -75,6 +80,32 @@ public final class TestSuites {
             tests.add(t);
         }
         return new TestSuite(fnName.isBlank() ? TestKind.STDIO : TestKind.CALL, code, "", fnName, tests);
+    }
+
+    private static ArrayNode jsonLines(String text, String field) throws BadTestSpecException {
+        ArrayNode args = NODES.arrayNode();
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                args.add(JSON.readTree(line));
+            } catch (JsonProcessingException e) {
+                throw new BadTestSpecException(field, "a call's arguments must be JSON, one per line: " + line);
+            }
+        }
+        return args;
+    }
+
+    private static JsonNode jsonOrText(JsonNode n) {
+        if (!n.isTextual()) {
+            return n;
+        }
+        try {
+            return JSON.readTree(n.asText());
+        } catch (JsonProcessingException e) {
+            return n;
+        }
     }
 
     private static JsonNode textOrLines(JsonNode n, String field) throws BadTestSpecException {

@@ -33,6 +33,17 @@ class TestSuitesTest {
     }
 
     @Test
+    void liveCodeBenchCallLayout() throws Exception {
+        String gt = "{\"fn_name\": \"f\", \"inputs\": [\"[1, 2]\\n\\\"a\\\"\"], \"outputs\": [\"[3]\"]}";
+        TestSuite s = parse(VerificationItem.of("", gt));
+        assertThat(s.tests().get(0).get("args").toString()).isEqualTo("[[1,2],\"a\"]");
+        assertThat(s.tests().get(0).get("expected").toString()).isEqualTo("[3]");
+        assertThatThrownBy(() -> parse(VerificationItem.of("",
+                "{\"fn_name\": \"f\", \"inputs\": [\"[1, \"], \"outputs\": [\"1\"]}")))
+                .hasMessage("ground_truth.inputs[0]: a call's arguments must be JSON, one per line: [1, ");
+    }
+
+    @Test
     void testsFromExtraFieldsAndTestCases() throws Exception {
         TestSuite s = parse(Items.withExtra("", "{\"test_cases\": \"{\\\"inputs\\\": [\\\"1\\\"], \\\"outputs\\\": [\\\"1\\\"]}\"}"));
         assertThat(s.kind()).isEqualTo(TestKind.STDIO);
