@@ -181,14 +181,10 @@ public final class Sandbox {
 
     private List<String> command(int uid, Path box, String script) {
         List<String> cmd = new ArrayList<>();
-        // the parent-death signal is reset by a uid change: setpriv sets it again after dropping root
-        List<String> dropRoot = List.of(tools.get("setpriv").toString(), "--reuid=" + uid, "--regid=" + uid,
-                "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
-                "--pdeathsig", "KILL");
         if (kind == SandboxMode.BWRAP) {
             if (root) {
                 // as root bwrap would map the sandbox to uid 0 outside, where RLIMIT_NPROC is not enforced
-                cmd.addAll(dropRoot);
+                cmd.addAll(dropRoot(uid));
             }
             cmd.addAll(List.of(tools.get("bwrap").toString(), "--unshare-all", "--die-with-parent",
                     "--new-session", "--as-pid-1", "--hostname", "sandbox", "--ro-bind", "/usr", "/usr"));
@@ -211,10 +207,16 @@ public final class Sandbox {
                     "--mount", "--mount-proc", "--", tools.get("sh").toString(), "-c", HIDE_AND_EXEC,
                     "sh", String.valueOf(hidden.size())));
             cmd.addAll(hidden);
-            cmd.addAll(dropRoot);
+            cmd.addAll(dropRoot(uid));
         }
         cmd.addAll(List.of(python.toString(), "-I", "-S", "-B", "-c", script));
         return cmd;
+    }
+
+    private List<String> dropRoot(int uid) {
+        // the parent-death signal is reset by a uid change: setpriv sets it again after dropping root
+        return List.of(tools.get("setpriv").toString(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--pdeathsig", "KILL");
     }
 
     private static List<String> hiddenDirs() {
