@@ -15,6 +15,33 @@ import signal
 import sys
 
 
+# PRIME's grader runs stdin/stdout and call-based programs after these imports, so solutions that use
+# List, deque, gcd, ... without importing them count as correct; keep parity with its rewards.
+PRELUDE = compile("""
+from string import *
+from re import *
+from datetime import *
+from collections import *
+from heapq import *
+from bisect import *
+from copy import *
+from math import *
+from random import *
+from statistics import *
+from itertools import *
+from functools import *
+from operator import *
+from io import *
+from sys import *
+from json import *
+from builtins import *
+from typing import *
+import string, re, datetime, collections, heapq, bisect, copy, math, random, statistics, itertools
+import functools, operator, io, sys, json
+sys.setrecursionlimit(6 * 10 ** 5)
+""", "prelude.py", "exec")
+
+
 class TestTimeout(BaseException):
     """BaseException so that a bare `except Exception` in the program does not swallow the deadline."""
 
@@ -166,6 +193,9 @@ class Harness:
         """Runs setup + program once (call and assert tests); returns its globals or None."""
         g = {"__name__": "solution", "__builtins__": builtins}
         try:
+            if self.job["kind"] == "call":
+                exec(PRELUDE, g)
+            self.prelude = dict(g)
             setup = self.job.get("setup") or ""
             if setup:
                 _timed(lambda: exec(compile(setup, "setup.py", "exec"), g), self.seconds)
@@ -216,10 +246,13 @@ class Harness:
 
     def run_call(self, g):
         name = self.job["fn_name"]
-        fn = g.get(name)
-        if not callable(fn) and isinstance(g.get("Solution"), type):
+        fn = None
+        if isinstance(g.get("Solution"), type) and hasattr(g["Solution"], name):
             # LeetCode style: the function is a method of class Solution
-            fn = getattr(g["Solution"](), name, None)
+            fn = getattr(g["Solution"](), name)
+        elif g.get(name) is not self.prelude.get(name):
+            # defined by the program, not operator.add or math.gcd from the prelude
+            fn = g.get(name)
         if not callable(fn):
             self.fail_all("no function named " + name)
             return
@@ -246,6 +279,7 @@ class Harness:
             sys.stdout = io.TextIOWrapper(io.FileIO(1, "w", closefd=False), encoding="utf-8")
             g = {"__name__": "__main__", "__builtins__": builtins}
             try:
+                exec(PRELUDE, g)
                 _timed(lambda: exec(code, g), self.seconds)
             except SystemExit:
                 pass  # exit() after printing the answer is fine, as in APPS
@@ -268,6 +302,7 @@ class Harness:
 def _system_packages():
     # started with -S: skipping site's .pth processing saves ~15 ms per run; keep the system's packages
     import site
+    site.setquit()  # exit() and quit(), which programs call to stop early
     for path in site.getsitepackages():
         if os.path.isdir(path) and path not in sys.path:
             sys.path.append(path)

@@ -68,6 +68,7 @@ class CodeVerifierTest {
         Verification v = verifier.verify(Items.io(leet, gt));
         assertThat(v.score()).isCloseTo(2 / 3.0, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(v.reason()).isEqualTo("passed 2/3, test 1: wrong answer");
+        // operator.add from PRIME's implicit imports is not the program's function
         assertThat(verifier.verify(Items.io("def plus(a, b):\n    return a + b", gt)).reason())
                 .isEqualTo("passed 0/3, test 0: no function named add");
     }
@@ -81,6 +82,17 @@ class CodeVerifierTest {
         assertThat(verifier.verify(Items.io(hack, gt)).reason()).isEqualTo("passed 0/2, test 0: wrong answer");
         String numpy = "import numpy as np\ndef f(x):\n    return np.int64(x * x)";
         assertThat(verifier.verify(Items.io(numpy, gt)).reason()).isEqualTo("passed 2/2");
+    }
+
+    @Test
+    void primesImplicitImportsAndExit() throws Exception {
+        // LeetCode-style code that uses List and gcd without importing them, as PRIME's grader allows
+        String leet = "class Solution:\n    def g(self, xs: List[int]) -> int:\n        return reduce(gcd, xs)";
+        String gt = "{\"fn_name\": \"g\", \"inputs\": [[[4, 6, 8]], [[9, 3]]], \"outputs\": [[2], [3]]}";
+        assertThat(verifier.verify(Items.io(leet, gt)).reason()).isEqualTo("passed 2/2");
+        String stdio = "n = int(input())\nprint(len(deque(range(n))))\nexit()\nprint('unreachable')";
+        assertThat(verifier.verify(Items.io(stdio, "{\"inputs\": [\"3\"], \"outputs\": [\"3\"]}")).reason())
+                .isEqualTo("passed 1/1");
     }
 
     @Test
