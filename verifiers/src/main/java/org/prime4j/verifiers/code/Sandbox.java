@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a Python script on untrusted input, isolated: an unprivileged uid (one per concurrent run), a new
  * network namespace (no network at all), a new pid namespace (killing its init kills everything, and nothing
- * outside is visible), a fresh private working directory that is deleted afterwards, and only system
- * directories visible. The script gets its stdin from a file and writes its stdout to a file that the sandbox
+ * outside is visible), a fresh private working directory (a size-capped tmpfs, gone with the sandbox), and
+ * only system directories visible. The script gets its stdin from a file and writes its stdout to a file that the sandbox
  * cannot name, so the caller's job and result stay out of the program's reach.
  *
  * <p>Two implementations of the same isolation: bubblewrap (user, pid, net, ipc, uts, mount namespaces over a
@@ -60,8 +60,13 @@ public final class Sandbox {
             "    print('isolated' if e.errno == errno.ENETUNREACH else 'network: ' + str(e))",
             "");
 
-    /** sh: $1 = how many directories follow to hide, then the command to exec. */
-    private static final String HIDE_AND_EXEC = "n=$1; shift; while [ \"$n\" -gt 0 ]; do "
+    /**
+     * sh, as root in the new mount namespace: $1 the tmpfs options of the working directory, then how many
+     * directories follow to hide, those, and the command to exec. The working directory (the current one) is
+     * mounted over and entered first, so that hiding its parent later leaves it reachable as ".".
+     */
+    private static final String MOUNT_HIDE_EXEC = "mount -t tmpfs -o \"$1\" prime4j . && cd . || exit 97; "
+            + "n=$2; shift 2; while [ \"$n\" -gt 0 ]; do "
             + "mount -t tmpfs -o size=1m,mode=0755 prime4j \"$1\" || exit 97; shift; n=$((n - 1)); done; "
             + "exec \"$@\"";
 
@@ -75,6 +80,7 @@ public final class Sandbox {
 
     private final SandboxMode kind;
     private final Path python;
+    private final long workDirBytes;
     private final boolean root;
     private final Map<String, Path> tools;
     private final UidPool uids;
@@ -85,6 +91,7 @@ public final class Sandbox {
         this.kind = kind;
         this.hidden = kind == SandboxMode.UNSHARE ? hiddenDirs() : List.of();
         this.python = config.python();
+        this.workDirBytes = config.limits().workDirBytes();
         this.root = root;
         this.tools = tools;
         this.uids = UidPool.forRange(config.firstUid(), config.uidCount());
@@ -140,17 +147,13 @@ public final class Sandbox {
             throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("prime4j-code-", OWNER_ONLY_DIR);
         try {
-            Path box = Files.createDirectory(dir.resolve("box"));
-            if (root) {
-                Files.setAttribute(box, "unix:gid", uid);
-                Files.setAttribute(box, "unix:uid", uid);
-                // bwrap resolves the bind source as the sandbox uid: it may pass through, not list or read
-                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx--x--x"));
-            }
             // the job (with its nonce) and the result stay owner-only; the sandbox only inherits their fds
             Path in = Files.write(Files.createFile(dir.resolve("stdin"), OWNER_ONLY_FILE), stdin);
             Path out = Files.createFile(dir.resolve("stdout"), OWNER_ONLY_FILE);
-            ProcessBuilder pb = new ProcessBuilder(command(uid, box, script))
+            // the working directory is a size-capped tmpfs that dies with the sandbox's mount namespace:
+            // bwrap mounts it at /box, the unshare variant over this (root-only) mount point
+            Path box = kind == SandboxMode.UNSHARE ? Files.createDirectory(dir.resolve("box")) : Path.of("/");
+            ProcessBuilder pb = new ProcessBuilder(command(uid, script))
                     .directory(box.toFile())
                     .redirectInput(in.toFile())
                     .redirectOutput(out.toFile())
@@ -158,7 +161,7 @@ public final class Sandbox {
             Map<String, String> env = pb.environment();
             env.clear();
             env.put("PATH", "/usr/bin:/bin");
-            env.put("HOME", kind == SandboxMode.BWRAP ? "/box" : box.toString());
+            env.put("HOME", kind == SandboxMode.BWRAP ? "/box" : box.toString()); // cosmetic: cwd is home
             env.put("LANG", "C.UTF-8");
             // one BLAS/OpenMP thread: threads count against RLIMIT_NPROC
             env.put("OPENBLAS_NUM_THREADS", "1");
@@ -179,7 +182,7 @@ public final class Sandbox {
         }
     }
 
-    private List<String> command(int uid, Path box, String script) {
+    private List<String> command(int uid, String script) {
         List<String> cmd = new ArrayList<>();
         if (kind == SandboxMode.BWRAP) {
             if (root) {
@@ -198,14 +201,17 @@ public final class Sandbox {
             }
             cmd.addAll(List.of("--ro-bind-try", "/etc/alternatives", "/etc/alternatives",
                     "--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache",
-                    "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
-                    "--bind", box.toString(), "/box", "--chdir", "/box"));
+                    "--proc", "/proc", "--dev", "/dev",
+                    "--size", "1048576", "--tmpfs", "/tmp",
+                    "--perms", "0700", "--size", String.valueOf(workDirBytes), "--tmpfs", "/box",
+                    "--chdir", "/box"));
         } else {
             // unshare kills its child when it dies, but does not die with the JVM by itself
             cmd.addAll(List.of(tools.get("setpriv").toString(), "--pdeathsig", "KILL"));
             cmd.addAll(List.of(tools.get("unshare").toString(), "--net", "--pid", "--fork", "--kill-child",
-                    "--mount", "--mount-proc", "--", tools.get("sh").toString(), "-c", HIDE_AND_EXEC,
-                    "sh", String.valueOf(hidden.size())));
+                    "--mount", "--mount-proc", "--", tools.get("sh").toString(), "-c", MOUNT_HIDE_EXEC, "sh",
+                    "size=" + workDirBytes + ",mode=0700,uid=" + uid + ",gid=" + uid,
+                    String.valueOf(hidden.size())));
             cmd.addAll(hidden);
             cmd.addAll(dropRoot(uid));
         }

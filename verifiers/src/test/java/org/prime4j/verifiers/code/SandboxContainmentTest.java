@@ -14,8 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,6 +46,8 @@ class SandboxContainmentTest {
     /** Time allowed beyond the limit: sandbox start-up and teardown on a busy 2-core machine. */
     private static final long SLACK_MS = 3000;
 
+    private static final Map<SandboxMode, CodeVerifier> VERIFIERS = new ConcurrentHashMap<>();
+
     private CodeVerifierConfig lastConfig;
 
     static Stream<SandboxMode> sandboxes() {
@@ -51,9 +55,9 @@ class SandboxContainmentTest {
     }
 
     private Verification verify(SandboxMode mode, String code, String expectedOutput) throws Exception {
-        lastConfig = Items.config(mode, LIMIT, TEST_LIMIT);
-        CodeVerifier v = new CodeVerifier(lastConfig);
-        v.warmUp(); // the probe stays outside the timing
+        CodeVerifier v = VERIFIERS.computeIfAbsent(mode, m -> new CodeVerifier(Items.config(m, LIMIT, TEST_LIMIT)));
+        lastConfig = v.config();
+        v.warmUp(); // the probe (once per sandbox kind) stays outside the timing
         ObjectNode gt = Items.JSON.createObjectNode();
         gt.putArray("inputs").add("");
         gt.putArray("outputs").add(expectedOutput);
@@ -189,6 +193,13 @@ class SandboxContainmentTest {
         assertThat(v.reason()).startsWith("passed 0/1, test 0: runtime error: OSError: [Errno 27] File too large");
         String flood = "while True:\n    print('x' * 4096)";
         assertThat(verify(mode, flood, "x").score()).isEqualTo(0.0);
+        // many files, each under the per-file cap, cannot fill more than the working directory's tmpfs
+        String fill = "import os\nfor i in range(4):\n    with open('f%d' % i, 'wb') as f:\n"
+                + "        f.write(bytes(60 << 20))\nprint(os.getcwd())";
+        assertThat(verify(mode, fill, "/box").reason())
+                .startsWith("passed 0/1, test 0: runtime error: OSError: [Errno 28] No space left on device");
+        String small = "with open('f', 'wb') as f:\n    f.write(bytes(60 << 20))\nprint('ok')";
+        assertThat(verify(mode, small, "ok").score()).as("control: one 60 MiB file fits").isEqualTo(1.0);
     }
 
     @ParameterizedTest
