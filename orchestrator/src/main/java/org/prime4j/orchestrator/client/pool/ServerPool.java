@@ -313,6 +313,13 @@ public final class ServerPool implements AutoCloseable {
         signalCapacity();
     }
 
+    /** Failed calls in the breaker's current window of {@code server} (for tests and diagnostics). */
+    public int breakerFailures(String server) {
+        return servers.stream().filter(s -> s.url().equals(server)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not in the pool: " + server))
+                .breaker.getMetrics().getNumberOfFailedCalls();
+    }
+
     public List<ServerStats> stats() {
         lock.lock();
         try {
