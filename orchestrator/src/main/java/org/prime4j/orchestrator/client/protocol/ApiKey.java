@@ -28,7 +28,7 @@ public final class ApiKey {
         return fromEnvironment(variable, System.getenv());
     }
 
-    static ApiKey fromEnvironment(String variable, Map<String, String> env) {
+    public static ApiKey fromEnvironment(String variable, Map<String, String> env) {
         if (variable == null || variable.isBlank()) {
             return NONE;
         }
