@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
             BenchCommand.Model.class,
             BenchCommand.Verify.class,
             BenchCommand.Serve.class,
-            BenchCommand.Client.class
+            BenchClientCommand.class
         })
 final class BenchCommand implements Runnable {
 

@@ -235,6 +235,9 @@ public final class ServerPool implements AutoCloseable {
      */
     public <T> List<Served<T>> executeAll(String operation, List<? extends ServerCall<T>> calls,
             ToLongFunction<? super T> tokens) throws ServerException {
+        if (calls.size() == 1) {
+            return List.of(execute(operation, calls.get(0), tokens)); // no thread hop for a lone request
+        }
         List<Future<Served<T>>> futures = new ArrayList<>(calls.size());
         try (BatchProgress progress = BatchProgress.open(this, operation, calls.size())) {
             for (ServerCall<T> call : calls) {

@@ -217,21 +217,51 @@ public final class CompletionReplyParser {
             if (!allIds) {
                 continue;
             }
-            String s = p.getText();
-            if (s.startsWith(TOKEN_ID_PREFIX)) {
-                try {
-                    ints.add(Integer.parseInt(s, TOKEN_ID_PREFIX.length(), s.length(), 10));
-                } catch (NumberFormatException e) {
-                    throw new MalformedReplyException("logprobs.tokens holds a bad token id: '" + s + "'");
-                }
-            } else {
+            // Read the characters in place: a String per token would dominate the parse of large replies.
+            char[] buf = p.getTextCharacters();
+            int off = p.getTextOffset();
+            int len = p.getTextLength();
+            int id = tokenId(buf, off, len);
+            if (id >= 0) {
+                ints.add(id);
+            } else if (id == NOT_AN_ID) {
                 allIds = false;
+            } else {
+                throw new MalformedReplyException("logprobs.tokens holds a bad token id: '" + p.getText() + "'");
             }
         }
         if (p.currentToken() != JsonToken.END_ARRAY) {
             throw new MalformedReplyException("'logprobs.tokens' holds a non-string: " + p.currentToken());
         }
         return allIds ? ints.toArray() : null;
+    }
+
+    private static final int NOT_AN_ID = -1;
+    private static final int BAD_ID = -2;
+
+    /** The id of a {@code "token_id:<id>"} token, {@link #NOT_AN_ID} for a plain token, {@link #BAD_ID} if garbled. */
+    static int tokenId(char[] buf, int off, int len) {
+        int prefix = TOKEN_ID_PREFIX.length();
+        if (len < prefix) {
+            return NOT_AN_ID;
+        }
+        for (int i = 0; i < prefix; i++) {
+            if (buf[off + i] != TOKEN_ID_PREFIX.charAt(i)) {
+                return NOT_AN_ID;
+            }
+        }
+        if (len == prefix || len - prefix > 9) {
+            return BAD_ID;
+        }
+        int id = 0;
+        for (int i = off + prefix; i < off + len; i++) {
+            char c = buf[i];
+            if (c < '0' || c > '9') {
+                return BAD_ID;
+            }
+            id = id * 10 + (c - '0');
+        }
+        return id;
     }
 
     /** Reads {@code [null, {"<id>": {"logprob": x, ...}, ...}, ...]} into the candidate buffers. */

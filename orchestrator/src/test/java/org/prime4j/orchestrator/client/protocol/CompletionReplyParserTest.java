@@ -134,4 +134,17 @@ class CompletionReplyParserTest {
         assertThatThrownBy(() -> parseText("{\"choices\":[{\"index\":1}]}", List.of(PROMPT), 1))
                 .isInstanceOf(MalformedReplyException.class).hasMessageContaining("indices");
     }
+
+    @Test
+    void tokenIdStringsAreReadStrictly() throws IOException {
+        assertThat(CompletionReplyParser.tokenId("token_id:151643".toCharArray(), 0, 15)).isEqualTo(151643);
+        assertThat(CompletionReplyParser.tokenId("xtoken_id:7".toCharArray(), 1, 10)).isEqualTo(7);
+        assertThat(CompletionReplyParser.tokenId(" The".toCharArray(), 0, 4)).isEqualTo(-1);
+        assertThat(CompletionReplyParser.tokenId("token_id:".toCharArray(), 0, 9)).isEqualTo(-2);
+        assertThat(CompletionReplyParser.tokenId("token_id:1a".toCharArray(), 0, 11)).isEqualTo(-2);
+        String json = "{\"choices\":[{\"index\":0,\"text\":\"\",\"finish_reason\":\"stop\","
+                + "\"logprobs\":{\"tokens\":[\"token_id:12\",\"token_id:x\"],\"token_logprobs\":[-1,-2]}}]}";
+        assertThatThrownBy(() -> parseText(json, List.of(PROMPT), 1))
+                .isInstanceOf(MalformedReplyException.class).hasMessageContaining("bad token id: 'token_id:x'");
+    }
 }
