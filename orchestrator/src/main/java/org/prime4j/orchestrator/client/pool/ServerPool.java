@@ -236,7 +236,11 @@ public final class ServerPool implements AutoCloseable {
     public <T> List<Served<T>> executeAll(String operation, List<? extends ServerCall<T>> calls,
             ToLongFunction<? super T> tokens) throws ServerException {
         if (calls.size() == 1) {
-            return List.of(execute(operation, calls.get(0), tokens)); // no thread hop for a lone request
+            try {
+                return List.of(execute(operation, calls.get(0), tokens)); // no thread hop for a lone request
+            } catch (ServerException se) {
+                throw batchFailure(operation, 0, 1, se);
+            }
         }
         List<Future<Served<T>>> futures = new ArrayList<>(calls.size());
         try (BatchProgress progress = BatchProgress.open(this, operation, calls.size())) {
@@ -254,8 +258,7 @@ public final class ServerPool implements AutoCloseable {
                 } catch (java.util.concurrent.ExecutionException e) {
                     Throwable cause = e.getCause();
                     if (cause instanceof ServerException se) {
-                        throw new ServerException(se.server(), se.kind(), se.status(), operation + " request " + i
-                                + " of " + calls.size() + " failed, batch abandoned: " + se.getMessage(), null, se);
+                        throw batchFailure(operation, i, calls.size(), se);
                     }
                     throw new IllegalStateException(operation + " request " + i + " of " + calls.size()
                             + " failed: " + cause, cause);
@@ -271,6 +274,11 @@ public final class ServerPool implements AutoCloseable {
                 f.cancel(true);
             }
         }
+    }
+
+    private static ServerException batchFailure(String operation, int index, int count, ServerException se) {
+        return new ServerException(se.server(), se.kind(), se.status(), operation + " request " + index + " of "
+                + count + " failed, batch abandoned: " + se.getMessage(), se.retryAfter().orElse(null), se);
     }
 
     /**
