@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.prime4j.orchestrator.client.pool.PoolConfig;
+import org.prime4j.orchestrator.client.pool.RetrySettings;
 import org.prime4j.orchestrator.client.pool.ServerPool;
 import org.prime4j.orchestrator.client.protocol.ApiKey;
 import org.prime4j.orchestrator.client.protocol.ChatMessage;
@@ -56,7 +57,9 @@ class RolloutClientTest {
         PoolConfig config = PoolConfig.of("policy", List.of("http://127.0.0.1:" + server.port()))
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(5))
                 .withConcurrency(4, 2)
-                .withProgress(false);
+                .withProgress(false)
+                .withRetry(new RetrySettings(3, Duration.ofMillis(10), 2.0, 0.5, Duration.ofMillis(50),
+                        Duration.ofSeconds(1)));
         client = new RolloutClient(new ServerPool(config, ApiKey.of("sk-test-secret")));
     }
 
