@@ -28,6 +28,7 @@ public final class ApiKey {
         return fromEnvironment(variable, System.getenv());
     }
 
+    /** As {@link #fromEnvironment(String)} with the given environment (for tests and embedding). */
     public static ApiKey fromEnvironment(String variable, Map<String, String> env) {
         if (variable == null || variable.isBlank()) {
             return NONE;
