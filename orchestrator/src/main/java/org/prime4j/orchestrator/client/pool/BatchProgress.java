@@ -31,7 +31,10 @@ final class BatchProgress implements AutoCloseable {
                     .setInitialMax(requests)
                     .setStyle(ProgressBarStyle.ASCII)
                     .setUpdateIntervalMillis(500)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                    // Without a terminal (logs, CI) the width is unknown and the stats would be cut off.
+                    .setConsumer(System.console() == null
+                            ? new ConsoleProgressBarConsumer(System.err, 150)
+                            : new ConsoleProgressBarConsumer(System.err))
                     .build();
         }
         return new BatchProgress(bar, pool);
