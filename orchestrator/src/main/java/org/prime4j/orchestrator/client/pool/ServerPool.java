@@ -19,9 +19,12 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -124,7 +127,8 @@ public final class ServerPool implements AutoCloseable {
         return RetryConfig.custom()
                 .maxAttempts(r.maxAttempts())
                 .intervalBiFunction(interval)
-                .retryOnException(e -> e instanceof ServerException se && se.retryable())
+                .retryOnException(e -> e instanceof ServerException se && se.retryable()
+                        && !Thread.currentThread().isInterrupted()) // an abandoned request stops retrying
                 .failAfterMaxAttempts(false)
                 .build();
     }
@@ -230,8 +234,9 @@ public final class ServerPool implements AutoCloseable {
 
     /**
      * Runs independent requests concurrently over the pool and returns their results in the order given.
-     * If any request still fails after its retries, the rest are cancelled and the error names the request
-     * and the server: a batch is never returned short.
+     * If any request still fails after its retries, the rest are abandoned (none starts, in-flight ones are
+     * interrupted, and all have stopped before this returns) and the error names the request and the server:
+     * a batch is never returned short.
      */
     public <T> List<Served<T>> executeAll(String operation, List<? extends ServerCall<T>> calls,
             ToLongFunction<? super T> tokens) throws ServerException {
@@ -242,37 +247,92 @@ public final class ServerPool implements AutoCloseable {
                 throw batchFailure(operation, 0, 1, se);
             }
         }
-        List<Future<Served<T>>> futures = new ArrayList<>(calls.size());
-        try (BatchProgress progress = BatchProgress.open(this, operation, calls.size())) {
-            for (ServerCall<T> call : calls) {
-                futures.add(workers.submit(() -> {
-                    Served<T> served = execute(operation, call, tokens);
-                    progress.done(tokens.applyAsLong(served.value()));
-                    return served;
-                }));
-            }
-            List<Served<T>> out = new ArrayList<>(calls.size());
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    out.add(futures.get(i).get());
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof ServerException se) {
-                        throw batchFailure(operation, i, calls.size(), se);
+        int count = calls.size();
+        Object[] results = new Object[count];
+        AtomicBoolean abandoned = new AtomicBoolean();
+        AtomicReference<Object[]> failure = new AtomicReference<>(); // {index, Throwable}: the first one wins
+        CountDownLatch finished = new CountDownLatch(count);
+        Thread[] running = new Thread[count]; // guarded by synchronizing on the array
+        try (BatchProgress progress = BatchProgress.open(this, operation, count)) {
+            for (int i = 0; i < count; i++) {
+                int index = i;
+                ServerCall<T> call = calls.get(i);
+                workers.execute(() -> {
+                    try {
+                        synchronized (running) {
+                            if (abandoned.get()) {
+                                return;
+                            }
+                            running[index] = Thread.currentThread();
+                        }
+                        try {
+                            Served<T> served = execute(operation, call, tokens);
+                            results[index] = served;
+                            progress.done(tokens.applyAsLong(served.value()));
+                        } finally {
+                            synchronized (running) {
+                                running[index] = null;
+                                Thread.interrupted(); // an abandon interrupt must not leak into the next task
+                            }
+                        }
+                    } catch (Throwable t) {
+                        if (!abandoned.getAndSet(true)) {
+                            failure.set(new Object[] {index, t});
+                        }
+                    } finally {
+                        finished.countDown();
                     }
-                    throw new IllegalStateException(operation + " request " + i + " of " + calls.size()
-                            + " failed: " + cause, cause);
+                });
+            }
+            try {
+                while (!finished.await(50, TimeUnit.MILLISECONDS)) {
+                    if (failure.get() != null) {
+                        break;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure.compareAndSet(null, new Object[] {-1, new ServerException(config.role() + " pool",
+                        ServerException.Kind.NO_SERVER, operation + " interrupted", e)});
+            }
+            if (failure.get() == null) {
+                List<Served<T>> out = new ArrayList<>(count);
+                for (Object r : results) {
+                    @SuppressWarnings("unchecked")
+                    Served<T> served = (Served<T>) r;
+                    out.add(served);
+                }
+                return out;
+            }
+            // Abandon: no new attempt starts, in-flight ones are cut, and none outlives this call.
+            abandoned.set(true);
+            synchronized (running) {
+                Set<Thread> cut = new HashSet<>();
+                for (Thread t : running) {
+                    if (t != null) {
+                        t.interrupt(); // first, so the cancelled call is not blamed on the server
+                        cut.add(t);
+                    }
+                }
+                // A thread blocked in a socket read ignores interrupts; OkHttp's cancel unblocks it.
+                for (okhttp3.Call c : http.dispatcher().runningCalls()) {
+                    if (cut.contains(c.request().tag(Thread.class))) {
+                        c.cancel();
+                    }
                 }
             }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServerException(config.role() + " pool", ServerException.Kind.NO_SERVER,
-                    operation + " interrupted", e);
-        } finally {
-            for (Future<?> f : futures) {
-                f.cancel(true);
+            try {
+                finished.await(config.requestTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+            int index = (Integer) failure.get()[0];
+            Throwable cause = (Throwable) failure.get()[1];
+            if (cause instanceof ServerException se) {
+                throw index < 0 ? se : batchFailure(operation, index, count, se);
+            }
+            throw new IllegalStateException(operation + " request " + index + " of " + count + " failed: " + cause,
+                    cause);
         }
     }
 

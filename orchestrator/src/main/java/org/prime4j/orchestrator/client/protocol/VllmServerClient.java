@@ -185,7 +185,8 @@ public final class VllmServerClient {
 
     private Request.Builder request(String path) {
         HttpUrl url = base.newBuilder().addPathSegments(path.substring(1)).build();
-        Request.Builder b = new Request.Builder().url(url);
+        // Tagged with the calling thread so that an abandoned batch can cancel its blocking calls.
+        Request.Builder b = new Request.Builder().url(url).tag(Thread.class, Thread.currentThread());
         apiKey.authorizationHeader().ifPresent(h -> b.header("Authorization", h));
         return b;
     }
