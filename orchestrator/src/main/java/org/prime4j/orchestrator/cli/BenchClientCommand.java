@@ -42,7 +42,7 @@ final class BenchClientCommand implements Callable<Integer> {
         }
         out.println(String.format(Locale.ROOT, "streaming / tree speed: %.2fx", p.speedup()));
         out.println();
-        ClientBenchmark.OverheadResult o = ClientBenchmark.overhead(Math.max(100, requests / 4), requests);
+        ClientBenchmark.OverheadResult o = ClientBenchmark.overhead(Math.max(1, requests / 4), requests);
         out.println(String.format(Locale.ROOT, "Per-request time against a loopback server that answers instantly"
                 + " (%d sequential requests each, %d-byte reply):", o.requests(), o.replyBytes()));
         out.println("| path | median us | mean us |");

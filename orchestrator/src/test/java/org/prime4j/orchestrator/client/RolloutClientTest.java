@@ -144,6 +144,15 @@ class RolloutClientTest {
     }
 
     @Test
+    void sequentialRequestsReuseOneKeptAliveConnection() throws ServerException {
+        server.stubFor(post("/tokenize").willReturn(fixture("tokenize.json")));
+        for (int i = 0; i < 5; i++) {
+            client.tokenize("What is 2+3?");
+        }
+        assertThat(client.pool().openConnections()).isEqualTo(1);
+    }
+
+    @Test
     void modelsListBaseAndAdapters() throws ServerException {
         server.stubFor(get("/v1/models").willReturn(fixture("models.json")));
         assertThat(client.models()).containsExactly("Qwen/Qwen2.5-Math-7B", "policy-step-12");

@@ -384,6 +384,11 @@ public final class ServerPool implements AutoCloseable {
         signalCapacity();
     }
 
+    /** Open HTTP connections (idle and in use) kept by the pool's HTTP/1.1 keep-alive connection pool. */
+    public int openConnections() {
+        return http.connectionPool().connectionCount();
+    }
+
     /** Failed calls in the breaker's current window of {@code server} (for tests and diagnostics). */
     public int breakerFailures(String server) {
         return servers.stream().filter(s -> s.url().equals(server)).findFirst()
