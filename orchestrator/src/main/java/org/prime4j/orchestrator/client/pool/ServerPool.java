@@ -416,9 +416,17 @@ public final class ServerPool implements AutoCloseable {
             while (true) {
                 List<PooledServer> usable = servers.stream().filter(PooledServer::usable).toList();
                 if (usable.isEmpty()) {
-                    throw new ServerException(config.role() + " pool", ServerException.Kind.NO_SERVER,
-                            "no usable server (" + servers.stream().map(PooledServer::describeState)
-                                    .collect(Collectors.joining(", ")) + ")");
+                    // Every server is out (restarting, failing): wait for a health probe to bring one back
+                    // rather than burn this request's attempts; breaker transitions signal the condition.
+                    long wait = deadline - System.nanoTime();
+                    if (wait <= 0) {
+                        throw new ServerException(config.role() + " pool", ServerException.Kind.NO_SERVER,
+                                "no usable server for " + config.requestTimeout() + " ("
+                                        + servers.stream().map(PooledServer::describeState)
+                                                .collect(Collectors.joining(", ")) + ")");
+                    }
+                    capacity.awaitNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
+                    continue;
                 }
                 List<PooledServer> fresh = usable.stream().filter(s -> !avoid.contains(s)).toList();
                 List<PooledServer> candidates = new ArrayList<>(fresh.isEmpty() ? usable : fresh);

@@ -251,6 +251,44 @@ class PoolFaultTest {
     }
 
     @Test
+    void whileEveryServerIsOutRequestsWaitForAProbeToBringOneBack() throws Exception {
+        client.close();
+        client = new RolloutClient(new ServerPool(stubs.config()
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10))
+                .withRetry(new RetrySettings(4, Duration.ofMillis(10), 2.0, 0.5, Duration.ofMillis(50),
+                        Duration.ofSeconds(1)))
+                .withBreaker(new BreakerSettings(50f, 2, 2, Duration.ofMillis(300), 1, Duration.ofMillis(100)))));
+        for (int s : new int[] {BAD, GOOD}) { // both restarting: every call and health check fails
+            stubs.completions(s, status(503, "error_flat.json"));
+            stubs.server(s).stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/health").atPriority(1)
+                    .willReturn(aResponse().withStatus(503)));
+        }
+        // attempts go BAD, GOOD, BAD (opens), GOOD (opens): the request fails and both breakers are open
+        assertThatThrownBy(this::sampleOne).isInstanceOf(ServerException.class).hasMessageContaining("4 attempts");
+        assertThat(client.stats()).allSatisfy(st -> assertThat(st.breakerState()).isEqualTo("OPEN"));
+        assertThat(stubs.completionRequests(BAD)).isEqualTo(2);
+        assertThat(stubs.completionRequests(GOOD)).isEqualTo(2);
+        // the "restart" of GOOD finishes while the next request is waiting for a usable server
+        Thread restart = new Thread(() -> {
+            try {
+                Thread.sleep(400);
+            } catch (InterruptedException e) {
+                return;
+            }
+            stubs.healthy(GOOD);
+        });
+        restart.start();
+        Rollouts r = sampleOne();
+        restart.join();
+        assertThat(r.server()).isEqualTo(stubs.url(GOOD));
+        // it waited: one attempt, nothing sent to the server whose breaker stayed open
+        assertThat(stubs.completionRequests(BAD)).isEqualTo(2);
+        assertThat(stubs.completionRequests(GOOD)).isEqualTo(1); // healthy() reset GOOD's request journal
+        assertThat(stats(GOOD).breakerState()).isEqualTo("CLOSED");
+        assertThat(stats(BAD).breakerState()).isNotEqualTo("CLOSED");
+    }
+
+    @Test
     void reloadReachesEveryServerAndKeepsAStaleOneOutOfSampling() throws ServerException {
         stubs.server(BAD).stubFor(post("/collective_rpc").atPriority(1).willReturn(aResponse().withStatus(500)
                 .withBody("{\"error\":{\"message\":\"CUDA out of memory\",\"type\":\"InternalServerError\","
