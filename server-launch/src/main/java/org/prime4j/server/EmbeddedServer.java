@@ -44,6 +44,7 @@ public final class EmbeddedServer implements AutoCloseable {
     private final BatchScheduler scheduler;
     private final ServingModel model;
     private final ServerOptions options;
+    private final Router router;
 
     private EmbeddedServer(ServingModel model, ServerOptions options, Consumer<Integer> batchObserver)
             throws IOException {
@@ -55,7 +56,7 @@ public final class EmbeddedServer implements AutoCloseable {
         TokenizationService tokens = new TokenizationService(model, served);
         AdminService admin = new AdminService(scheduler, served, model.modelPath(), options.enableLora());
 
-        Router router = new Router(Json.MAPPER, options.apiKey())
+        this.router = new Router(Json.MAPPER, options.apiKey())
                 .get("/health", body -> scheduler.healthy() ? Reply.empty() : new Reply(503, null))
                 .get("/version", body -> Reply.json(Map.of("version", VERSION)))
                 .get("/v1/models", body -> Reply.json(served.list()))
@@ -116,18 +117,16 @@ public final class EmbeddedServer implements AutoCloseable {
         return model;
     }
 
-    /** Stops accepting, lets requests in flight finish (up to 5 s), then stops the scheduler. */
+    /** Lets requests in flight finish (up to 30 s; new ones get 503), then stops listening and the scheduler. */
     @Override
     public void close() {
-        http.stop(1);
-        executor.shutdown();
         try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
+            router.drain(30_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        http.stop(0);
+        executor.shutdownNow();
         scheduler.close();
     }
 }

@@ -31,6 +31,8 @@ public final class Router implements HttpHandler {
     private final Map<String, Map<String, Route>> routes = new HashMap<>();
     private final ObjectMapper json;
     private final byte[] apiKey;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean draining;
 
     public Router(ObjectMapper json, String apiKey) {
         this.json = json;
@@ -50,9 +52,26 @@ public final class Router implements HttpHandler {
         return this;
     }
 
+    /**
+     * Refuses new requests with 503 and waits until those in flight have been answered. (The JDK 17 HTTP
+     * server's own {@code stop(delay)} always waits the whole delay, which would slow every shutdown.)
+     */
+    public void drain(long timeoutMillis) throws InterruptedException {
+        draining = true;
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
     @Override
     public void handle(HttpExchange ex) throws IOException {
+        inFlight.incrementAndGet();
         try (ex) {
+            if (draining) {
+                send(ex, new Reply(503, ErrorResponse.unavailable("The server is shutting down.")));
+                return;
+            }
             String path = ex.getRequestURI().getPath();
             Map<String, Route> byMethod = routes.get(path);
             if (byMethod == null) {
@@ -71,6 +90,8 @@ public final class Router implements HttpHandler {
             send(ex, dispatch(route, ex));
         } catch (IOException e) {
             LOG.debug("client went away: {}", e.toString());
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
