@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every model call on one thread. Each turn it takes whatever work is waiting at that moment (up to
- * {@code maxBatch} items) and sends the sequences to the model as one batched call, the prompts to score as
- * another. Control work (weight reload, LoRA) goes through the same queue, so it runs between batches: work
+ * Runs every model call on one thread. Each turn it takes the submissions waiting at that moment, whole, up
+ * to {@code maxBatch} items (a single larger submission goes alone), and sends their sequences to the model
+ * as one batched call, their prompts to score as another. Keeping a submission whole means a request's
+ * samples always share one model call, so a seeded request repeats exactly, floating-point sums included. Control work (weight reload, LoRA) goes through the same queue, so it runs between batches: work
  * queued before it finishes on the old weights, work queued after it waits and sees the new ones, and no
  * batch ever sees a half-loaded model.
  */
@@ -44,7 +45,8 @@ public final class BatchScheduler implements AutoCloseable {
 
     private final ServingModel model;
     private final int maxBatch;
-    private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
+    /** Each element is one submission, kept whole so a request's sequences share a batch. */
+    private final BlockingQueue<List<Work>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final Consumer<Integer> batchObserver;
     private volatile boolean running = true;
@@ -107,7 +109,7 @@ public final class BatchScheduler implements AutoCloseable {
     private void offer(List<Work> work) {
         synchronized (queue) {
             if (running) {
-                queue.addAll(work);
+                queue.add(work);
                 return;
             }
         }
@@ -119,8 +121,12 @@ public final class BatchScheduler implements AutoCloseable {
         while (true) {
             try {
                 drained.clear();
-                drained.add(queue.take());
-                queue.drainTo(drained, maxBatch - 1);
+                drained.addAll(queue.take());
+                // Add whole waiting submissions while they fit (the first always goes, however large).
+                for (List<Work> next = queue.peek(); next != null && drained.size() + next.size() <= maxBatch;
+                        next = queue.peek()) {
+                    drained.addAll(queue.poll());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -194,12 +200,12 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     private void failRemaining() {
-        List<Work> rest = new ArrayList<>();
+        List<List<Work>> rest = new ArrayList<>();
         queue.drainTo(rest);
-        fail(rest);
+        rest.forEach(BatchScheduler::fail);
     }
 
-    private static void fail(List<Work> work) {
+    private static void fail(List<? extends Work> work) {
         IllegalStateException closed = new IllegalStateException("the server is shutting down");
         for (Work w : work) {
             if (w instanceof Generate g) {
@@ -220,7 +226,7 @@ public final class BatchScheduler implements AutoCloseable {
                 return;
             }
             running = false;
-            queue.add(Stop.INSTANCE);
+            queue.add(List.of(Stop.INSTANCE));
         }
         try {
             thread.join(60_000);
