@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BenchCommand.Model.class,
             BenchCommand.Verify.class,
-            BenchCommand.Serve.class,
+            BenchServeCommand.class,
             BenchCommand.Client.class
         })
 final class BenchCommand implements Runnable {
