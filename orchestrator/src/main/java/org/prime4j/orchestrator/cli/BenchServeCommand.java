@@ -25,7 +25,7 @@ final class BenchServeCommand implements Callable<Integer> {
             description = "Checkpoint to serve (default: a random demo-size model: 2 layers, width 64, 4 heads).")
     Path model;
 
-    @Option(names = "--requests", defaultValue = "64", description = "Requests per measurement (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--requests", defaultValue = "32", description = "Requests per measurement (default: ${DEFAULT-VALUE}).")
     int requests;
 
     @Option(names = "--max-tokens", defaultValue = "32", description = "Tokens per request (default: ${DEFAULT-VALUE}).")
@@ -51,11 +51,12 @@ final class BenchServeCommand implements Callable<Integer> {
         }
         try (DjlServingModel served = DjlServingModel.load(dir, null)) {
             ServeBenchmark.Result r = ServeBenchmark.run(served,
-                    new ServeBenchmark.Settings(requests, maxTokens, concurrency, 8));
+                    new ServeBenchmark.Settings(requests, maxTokens, concurrency, 4));
             spec.commandLine().getOut().println("Embedded server on " + (model == null ? "a random demo-size model"
                     : model) + ", " + maxTokens + " tokens per request, " + Runtime.getRuntime().availableProcessors()
                     + " cores:\n");
             spec.commandLine().getOut().print(ServeBenchmark.markdown(r));
+            spec.commandLine().getOut().flush();
         } finally {
             if (scratch != null) {
                 try (var walk = Files.walk(scratch)) {

@@ -43,8 +43,9 @@ public final class ServeBenchmark {
                 throw new IllegalArgumentException("requests and max_tokens must be >= 1, warmup >= 0");
             }
             concurrencies = List.copyOf(concurrencies);
-            if (concurrencies.isEmpty() || concurrencies.stream().anyMatch(c -> c < 1)) {
-                throw new IllegalArgumentException("concurrencies must be >= 1, got " + concurrencies);
+            if (!concurrencies.contains(1) || concurrencies.stream().anyMatch(c -> c < 1)) {
+                throw new IllegalArgumentException("concurrencies must be >= 1 and include 1 (compared with the "
+                        + "direct call), got " + concurrencies);
             }
         }
     }
@@ -73,25 +74,51 @@ public final class ServeBenchmark {
 
     public static Result run(ServingModel model, Settings s) throws Exception {
         int[] prompt = model.tokenize("Compute 12+34-56. Show each step, then give the answer.", true);
-        for (int i = 0; i < s.warmup(); i++) {
-            direct(model, prompt, s.maxTokens(), i);
-        }
-        long t0 = System.nanoTime();
-        long tokens = 0;
-        for (int i = 0; i < s.requests(); i++) {
-            tokens += direct(model, prompt, s.maxTokens(), i);
-        }
-        Row direct = new Row("model.generate, direct", 1, s.requests(), tokens, (System.nanoTime() - t0) / 1e9);
-
+        String body = "{\"prompt\":" + JSON.writeValueAsString(prompt) + ",\"max_tokens\":" + s.maxTokens()
+                + ",\"ignore_eos\":true,\"logprobs\":0,\"seed\":%d}";
         List<Row> rows = new ArrayList<>();
         List<Integer> maxBatches = new ArrayList<>();
         AtomicInteger maxBatch = new AtomicInteger();
+        // Direct calls run on a thread of their own, as the server's scheduler does, and only while the
+        // server is idle: the port allows one model call at a time.
+        ExecutorService modelThread = Executors.newSingleThreadExecutor();
+        Row direct;
         try (EmbeddedServer server = EmbeddedServer.start(model, ServerOptions.loopback("bench"),
                 size -> maxBatch.accumulateAndGet(size, Math::max))) {
-            String body = "{\"prompt\":" + JSON.writeValueAsString(prompt) + ",\"max_tokens\":" + s.maxTokens()
-                    + ",\"ignore_eos\":true,\"logprobs\":0,\"seed\":%d}";
+            for (int i = 0; i < s.warmup(); i++) {
+                int seed = i;
+                modelThread.submit(() -> direct(model, prompt, s.maxTokens(), seed)).get();
+                http(server.baseUrl(), body, 1, 1);
+            }
+            // Baseline and concurrency 1 interleaved request by request, so drift in machine load or JIT
+            // warm-up hits both alike.
+            long directNanos = 0;
+            long httpNanos = 0;
+            long directTokens = 0;
+            long httpTokens = 0;
+            maxBatch.set(0);
+            for (int i = 0; i < s.requests(); i++) {
+                int seed = i;
+                // alternate which goes first, so neither always runs on a cache the other just warmed
+                for (int k = 0; k < 2; k++) {
+                    long t0 = System.nanoTime();
+                    if ((i + k) % 2 == 0) {
+                        directTokens += modelThread.submit(() -> direct(model, prompt, s.maxTokens(), seed)).get();
+                        directNanos += System.nanoTime() - t0;
+                    } else {
+                        httpTokens += http(server.baseUrl(), body, 1, 1);
+                        httpNanos += System.nanoTime() - t0;
+                    }
+                }
+            }
+            direct = new Row("model.generate, direct", 1, s.requests(), directTokens, directNanos / 1e9);
             for (int c : s.concurrencies()) {
-                http(server.baseUrl(), body, Math.max(s.warmup(), c), c);
+                if (c == 1) {
+                    rows.add(new Row("HTTP /v1/completions", 1, s.requests(), httpTokens, httpNanos / 1e9));
+                    maxBatches.add(maxBatch.get());
+                    continue;
+                }
+                http(server.baseUrl(), body, c, c); // let the clients' connections open
                 maxBatch.set(0);
                 long start = System.nanoTime();
                 long generated = http(server.baseUrl(), body, s.requests(), c);
@@ -99,6 +126,8 @@ public final class ServeBenchmark {
                         (System.nanoTime() - start) / 1e9));
                 maxBatches.add(maxBatch.get());
             }
+        } finally {
+            modelThread.shutdownNow();
         }
         return new Result(direct, rows, maxBatches);
     }
