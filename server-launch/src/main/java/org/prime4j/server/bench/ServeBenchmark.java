@@ -1,6 +1,5 @@
 package org.prime4j.server.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -61,12 +61,15 @@ public final class ServeBenchmark {
         }
     }
 
-    public record Result(Row direct, List<Row> http, List<Integer> maxBatches) {
-        /** HTTP time per request at concurrency 1 minus the direct call's, in milliseconds. */
+    /**
+     * @param direct         the model called directly, full-length requests
+     * @param directOneToken the model called directly, one-token requests
+     * @param http           HTTP rows: concurrency 1 full length, concurrency 1 one token, then the others
+     */
+    public record Result(Row direct, Row directOneToken, List<Row> http, List<Integer> maxBatches) {
+        /** HTTP time per one-token request at concurrency 1 minus the direct call's, in milliseconds. */
         public double httpOverheadMs() {
-            Row one = http.stream().filter(r -> r.concurrency() == 1).findFirst().orElseThrow(
-                    () -> new IllegalStateException("no concurrency-1 run to compare with the direct call"));
-            return one.msPerRequest() - direct.msPerRequest();
+            return http.get(1).msPerRequest() - directOneToken.msPerRequest();
         }
     }
 
@@ -74,50 +77,30 @@ public final class ServeBenchmark {
 
     public static Result run(ServingModel model, Settings s) throws Exception {
         int[] prompt = model.tokenize("Compute 12+34-56. Show each step, then give the answer.", true);
-        String body = "{\"prompt\":" + JSON.writeValueAsString(prompt) + ",\"max_tokens\":" + s.maxTokens()
-                + ",\"ignore_eos\":true,\"logprobs\":0,\"seed\":%d}";
         List<Row> rows = new ArrayList<>();
         List<Integer> maxBatches = new ArrayList<>();
         AtomicInteger maxBatch = new AtomicInteger();
         // Direct calls run on a thread of their own, as the server's scheduler does, and only while the
         // server is idle: the port allows one model call at a time.
         ExecutorService modelThread = Executors.newSingleThreadExecutor();
-        Row direct;
+        Row[] direct;
         try (EmbeddedServer server = EmbeddedServer.start(model, ServerOptions.loopback("bench"),
                 size -> maxBatch.accumulateAndGet(size, Math::max))) {
-            for (int i = 0; i < s.warmup(); i++) {
-                int seed = i;
-                modelThread.submit(() -> direct(model, prompt, s.maxTokens(), seed)).get();
-                http(server.baseUrl(), body, 1, 1);
-            }
-            // Baseline and concurrency 1 interleaved request by request, so drift in machine load or JIT
-            // warm-up hits both alike.
-            long directNanos = 0;
-            long httpNanos = 0;
-            long directTokens = 0;
-            long httpTokens = 0;
-            maxBatch.set(0);
-            for (int i = 0; i < s.requests(); i++) {
-                int seed = i;
-                // alternate which goes first, so neither always runs on a cache the other just warmed
-                for (int k = 0; k < 2; k++) {
-                    long t0 = System.nanoTime();
-                    if ((i + k) % 2 == 0) {
-                        directTokens += modelThread.submit(() -> direct(model, prompt, s.maxTokens(), seed)).get();
-                        directNanos += System.nanoTime() - t0;
-                    } else {
-                        httpTokens += http(server.baseUrl(), body, 1, 1);
-                        httpNanos += System.nanoTime() - t0;
-                    }
-                }
-            }
-            direct = new Row("model.generate, direct", 1, s.requests(), directTokens, directNanos / 1e9);
+            Pair warm = new Pair(model, modelThread, server.baseUrl(), prompt);
+            warm.measure(s.warmup(), s.maxTokens());
+            // One-token requests isolate the per-request cost of HTTP + JSON + scheduling.
+            Row[] oneToken = warm.measure(s.requests(), 1);
+            Row[] full = warm.measure(s.requests(), s.maxTokens());
+            direct = new Row[] {full[0], oneToken[0]};
+            rows.add(full[1]);
+            maxBatches.add(1);
+            rows.add(oneToken[1]);
+            maxBatches.add(1);
             for (int c : s.concurrencies()) {
                 if (c == 1) {
-                    rows.add(new Row("HTTP /v1/completions", 1, s.requests(), httpTokens, httpNanos / 1e9));
-                    maxBatches.add(maxBatch.get());
                     continue;
                 }
+                String body = warm.body(s.maxTokens());
                 http(server.baseUrl(), body, c, c); // let the clients' connections open
                 maxBatch.set(0);
                 long start = System.nanoTime();
@@ -129,7 +112,40 @@ public final class ServeBenchmark {
         } finally {
             modelThread.shutdownNow();
         }
-        return new Result(direct, rows, maxBatches);
+        return new Result(direct[0], direct[1], rows, maxBatches);
+    }
+
+    /** The same request sent directly and over HTTP (concurrency 1). */
+    private record Pair(ServingModel model, ExecutorService modelThread, URI base, int[] prompt) {
+
+        String body(int maxTokens) throws Exception {
+            return "{\"prompt\":" + JSON.writeValueAsString(prompt) + ",\"max_tokens\":" + maxTokens
+                    + ",\"ignore_eos\":true,\"logprobs\":0,\"seed\":%d}";
+        }
+
+        /**
+         * Interleaves the two paths request by request, alternating which goes first, so drift in machine
+         * load or JIT warm-up hits both alike. Returns {direct, http}.
+         */
+        Row[] measure(int requests, int maxTokens) throws Exception {
+            String body = body(maxTokens);
+            long[] nanos = new long[2];
+            long[] tokens = new long[2];
+            for (int i = 0; i < requests; i++) {
+                int seed = i;
+                for (int k = 0; k < 2; k++) {
+                    int path = (i + k) % 2;
+                    long t0 = System.nanoTime();
+                    tokens[path] += path == 0
+                            ? modelThread.submit(() -> direct(model, prompt, maxTokens, seed)).get()
+                            : http(base, body, 1, 1);
+                    nanos[path] += System.nanoTime() - t0;
+                }
+            }
+            return new Row[] {
+                new Row("model.generate, direct", 1, requests, tokens[0], nanos[0] / 1e9),
+                new Row("HTTP /v1/completions", 1, requests, tokens[1], nanos[1] / 1e9)};
+        }
     }
 
     private static int direct(ServingModel model, int[] prompt, int maxTokens, long seed) {
@@ -137,30 +153,36 @@ public final class ServeBenchmark {
         return model.generate(List.of(new SequenceRequest(prompt, p, null))).get(0).tokenIds().length;
     }
 
+    /** One client for the whole run: connections are kept alive, as the orchestrator's client keeps them. */
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
     /** Sends {@code requests} completions from {@code concurrency} clients; returns the tokens generated. */
     private static long http(URI base, String bodyTemplate, int requests, int concurrency) throws Exception {
-        HttpClient client = HttpClient.newBuilder().build();
         AtomicInteger next = new AtomicInteger();
         AtomicLong tokens = new AtomicLong();
+        Callable<Void> client = () -> {
+            for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
+                HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(base.resolve("/v1/completions"))
+                        .POST(HttpRequest.BodyPublishers.ofString(String.format(bodyTemplate, i))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
+                }
+                tokens.addAndGet(JSON.readTree(r.body()).get("usage").get("completion_tokens").asLong());
+            }
+            return null;
+        };
+        if (concurrency == 1) {
+            client.call();
+            return tokens.get();
+        }
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
-            List<Future<?>> clients = new ArrayList<>();
+            List<Future<Void>> clients = new ArrayList<>();
             for (int c = 0; c < concurrency; c++) {
-                clients.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < requests; i = next.getAndIncrement()) {
-                        HttpResponse<String> r = client.send(HttpRequest.newBuilder(base.resolve("/v1/completions"))
-                                .POST(HttpRequest.BodyPublishers.ofString(String.format(bodyTemplate, i))).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                        if (r.statusCode() != 200) {
-                            throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
-                        }
-                        JsonNode usage = JSON.readTree(r.body()).get("usage");
-                        tokens.addAndGet(usage.get("completion_tokens").asLong());
-                    }
-                    return null;
-                }));
+                clients.add(pool.submit(client));
             }
-            for (Future<?> f : clients) {
+            for (Future<Void> f : clients) {
                 f.get();
             }
         } finally {
@@ -175,14 +197,18 @@ public final class ServeBenchmark {
         sb.append("| path | concurrency | requests | tokens | tokens/s | ms/request | largest batch |\n");
         sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
         append(sb, r.direct(), "-");
+        append(sb, r.directOneToken(), "-");
         for (int i = 0; i < r.http().size(); i++) {
             append(sb, r.http().get(i), Integer.toString(r.maxBatches().get(i)));
         }
         Map<String, String> notes = new LinkedHashMap<>();
-        notes.put("HTTP overhead per request (concurrency 1 minus direct)", String.format("%.2f ms", r.httpOverheadMs()));
-        Row one = r.http().stream().filter(x -> x.concurrency() == 1).findFirst().orElseThrow();
+        notes.put("HTTP overhead per request (one-token requests, HTTP minus direct)",
+                String.format("%.2f ms", r.httpOverheadMs()));
+        notes.put("HTTP vs direct at full length, concurrency 1", String.format("%.2fx the time",
+                r.http().get(0).msPerRequest() / r.direct().msPerRequest()));
+        Row one = r.http().get(0);
         for (Row row : r.http()) {
-            if (row.concurrency() != 1) {
+            if (row.concurrency() != 1 && row.tokens() / row.requests() == one.tokens() / one.requests()) {
                 notes.put("throughput at concurrency " + row.concurrency() + " vs 1",
                         String.format("%.2fx", row.tokensPerSecond() / one.tokensPerSecond()));
             }

@@ -47,6 +47,8 @@ public final class DjlServingModel implements ServingModel {
     /** EOS ids the tokenizer knows but config.json does not list; vLLM stops on both. */
     private final Set<Integer> extraEos;
     private final Map<String, LoraAdapter> loras = new HashMap<>();
+    /** tokenText per id, filled on first use: every logprob entry needs one, and a JNI decode each is slow. */
+    private final java.util.concurrent.atomic.AtomicReferenceArray<String> tokenTexts;
 
     private DjlServingModel(Path dir, CausalLM model, TextTokenizer tokenizer, int maxModelLen) {
         this.dir = dir;
@@ -56,6 +58,7 @@ public final class DjlServingModel implements ServingModel {
         Set<Integer> eos = new HashSet<>(tokenizer.eosTokenIds());
         eos.removeAll(model.config().eosTokenIds());
         this.extraEos = Set.copyOf(eos);
+        this.tokenTexts = new java.util.concurrent.atomic.AtomicReferenceArray<>(vocabSize());
     }
 
     /**
@@ -123,7 +126,12 @@ public final class DjlServingModel implements ServingModel {
     /** The token decoded on its own, as current vLLM renders logprob tokens (" step", not "Ġstep"). */
     @Override
     public String tokenText(int tokenId) {
-        return tokenizer.decode(new int[] {tokenId}, false);
+        String text = tokenTexts.get(tokenId);
+        if (text == null) {
+            text = tokenizer.decode(new int[] {tokenId}, false);
+            tokenTexts.set(tokenId, text);
+        }
+        return text;
     }
 
     @Override
