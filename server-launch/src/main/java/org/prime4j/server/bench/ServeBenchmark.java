@@ -142,9 +142,10 @@ public final class ServeBenchmark {
                     nanos[path] += System.nanoTime() - t0;
                 }
             }
+            String suffix = maxTokens == 1 ? " (1 token)" : "";
             return new Row[] {
-                new Row("model.generate, direct", 1, requests, tokens[0], nanos[0] / 1e9),
-                new Row("HTTP /v1/completions", 1, requests, tokens[1], nanos[1] / 1e9)};
+                new Row("model.generate, direct" + suffix, 1, requests, tokens[0], nanos[0] / 1e9),
+                new Row("HTTP /v1/completions" + suffix, 1, requests, tokens[1], nanos[1] / 1e9)};
         }
     }
 

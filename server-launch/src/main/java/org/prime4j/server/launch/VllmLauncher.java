@@ -47,7 +47,7 @@ public final class VllmLauncher {
 
     /** Starts one server and returns once it is healthy. */
     public RunningServer start(VllmServerConfig config) {
-        VllmCommandLine cmd = VllmCommandLine.of(config, environment);
+        VllmCommandLine cmd = commandLine(config);
         Path log = config.logFile().toAbsolutePath();
         ProcessBuilder pb = new ProcessBuilder(cmd.argv()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -77,6 +77,7 @@ public final class VllmLauncher {
 
     /** Starts every server of a launch file in parallel; if one fails, stops those that started. */
     public List<RunningServer> startAll(LaunchConfig launch) {
+        launch.servers().forEach(this::commandLine); // a missing API key stops everything before anything starts
         List<CompletableFuture<RunningServer>> starting = new ArrayList<>();
         for (VllmServerConfig c : launch.servers()) {
             starting.add(CompletableFuture.supplyAsync(() -> start(c)));
@@ -100,6 +101,14 @@ public final class VllmLauncher {
             throw failure;
         }
         return started;
+    }
+
+    private VllmCommandLine commandLine(VllmServerConfig config) {
+        try {
+            return VllmCommandLine.of(config, environment);
+        } catch (IllegalArgumentException e) {
+            throw new LaunchException(e.getMessage(), e);
+        }
     }
 
     private void awaitHealthy(RunningServer server, VllmServerConfig config) {

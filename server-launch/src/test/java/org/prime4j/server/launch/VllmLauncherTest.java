@@ -146,6 +146,19 @@ class VllmLauncherTest {
     }
 
     @Test
+    void anUnsetApiKeyVariableStopsTheLaunchBeforeAnythingStarts() throws Exception {
+        VllmServerConfig good = config("first", "healthy", freePort(), 30);
+        VllmServerConfig c = config("keyless", "healthy", freePort(), 30);
+        VllmServerConfig keyless = new VllmServerConfig(c.name(), c.model(), c.host(), c.port(), null, null, null,
+                null, null, null, null, null, null, null, "NOT_SET_ANYWHERE", null, c.executable(), c.logFile(), 30,
+                null, c.env());
+        assertThatThrownBy(() -> launcher.startAll(new LaunchConfig(List.of(good, keyless))))
+                .isInstanceOf(LaunchException.class)
+                .hasMessageContaining("api_key_env names NOT_SET_ANYWHERE, which is not set");
+        assertThat(dir.resolve("first/args")).doesNotExist();
+    }
+
+    @Test
     void aMissingExecutableIsAClearError() throws Exception {
         VllmServerConfig c = config("x", "healthy", freePort(), 5);
         VllmServerConfig missing = new VllmServerConfig(c.name(), c.model(), c.host(), c.port(), null, null, null,
