@@ -90,9 +90,8 @@ public final class AdminService {
             if (!served.hasLora(name)) {
                 throw ApiException.notFound("The lora adapter '" + name + "' cannot be found.", "lora_name");
             }
-            // Forget the name first so no new request picks it; queued ones still run before the unload.
-            served.removeLora(name);
-            Futures.join(scheduler.control(m -> m.unloadLora(name)));
+            // Requests that resolved the name are already queued; the unload runs after them.
+            Futures.join(served.removeLora(name, () -> scheduler.control(m -> m.unloadLora(name))));
         }
         return "Success: LoRA adapter '" + name + "' removed successfully.";
     }

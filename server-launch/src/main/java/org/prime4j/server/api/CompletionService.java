@@ -53,7 +53,7 @@ public final class CompletionService {
             Integer logprobs, boolean echo, Integer promptLogprobs, boolean tokensAsIds, boolean returnTokenIds) {}
 
     public CompletionResponse complete(CompletionRequest req) {
-        ServedModels.Target target = served.resolve(req.model());
+        served.resolve(req.model()); // vLLM answers an unknown model (404) before judging the parameters
         Settings s = settings(req);
         List<Prompt> prompts = prompts(req.prompt());
         for (Prompt p : prompts) {
@@ -62,6 +62,16 @@ public final class CompletionService {
 
         int scoreK = Math.max(s.promptLogprobs() == null ? -1 : s.promptLogprobs(),
                 s.echo() && s.logprobs() != null ? s.logprobs() : -1);
+        Queued queued = served.withTarget(req.model(),
+                target -> new Queued(target, enqueue(target, s, prompts, scoreK)));
+        return respond(queued, s, prompts, scoreK);
+    }
+
+    /** A request's work in the scheduler's queue, with the model it was resolved to. */
+    private record Queued(ServedModels.Target target, BatchScheduler.Submission work) {}
+
+    private BatchScheduler.Submission enqueue(ServedModels.Target target, Settings s, List<Prompt> prompts,
+            int scoreK) {
         List<ScoreRequest> toScore = new ArrayList<>();
         List<SequenceRequest> toSample = new ArrayList<>();
         for (Prompt p : prompts) {
@@ -71,12 +81,19 @@ public final class CompletionService {
             long base = s.seed() != null ? s.seed() : ThreadLocalRandom.current().nextLong();
             for (int i = 0; i < s.n() && s.maxTokens() > 0; i++) {
                 // vLLM seeds sample i of a seeded request with seed + i: samples differ, the request repeats.
+                // Stop strings reach the model only when its check (text without special tokens) is ours.
                 SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), s.maxTokens(),
-                        s.stopTokenIds(), s.ignoreEos(), s.logprobs() == null ? -1 : s.logprobs(), base + i);
+                        s.stopTokenIds(), s.ignoreEos(), s.logprobs() == null ? -1 : s.logprobs(), base + i,
+                        s.skipSpecial() ? s.stop() : List.of());
                 toSample.add(new SequenceRequest(p.ids(), params, target.lora()));
             }
         }
-        BatchScheduler.Submission work = scheduler.submit(toScore, toSample);
+        return scheduler.submit(toScore, toSample);
+    }
+
+    private CompletionResponse respond(Queued queued, Settings s, List<Prompt> prompts, int scoreK) {
+        BatchScheduler.Submission work = queued.work();
+        ServedModels.Target target = queued.target();
         // echo with max_tokens 0: vLLM scores the prompt and generates nothing
         GeneratedSequence nothing = new GeneratedSequence(new int[0], null, null, GeneratedSequence.Finish.LENGTH);
 

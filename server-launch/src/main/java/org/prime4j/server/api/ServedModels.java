@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The names a request's {@code model} field may take: the served base model and the loaded LoRA adapters,
@@ -29,6 +32,11 @@ public final class ServedModels {
     private final int maxModelLen;
     private final long created = Instant.now().getEpochSecond();
     private final Map<String, Path> loras = new ConcurrentSkipListMap<>();
+    /**
+     * Read: a request between resolving its model name and queueing its work. Write: unloading an adapter.
+     * So a request that saw an adapter is queued before that adapter's unload, never after it.
+     */
+    private final ReentrantReadWriteLock names = new ReentrantReadWriteLock(true);
 
     public ServedModels(String baseName, Path basePath, int maxModelLen) {
         this.baseName = Objects.requireNonNull(baseName, "baseName");
@@ -51,16 +59,33 @@ public final class ServedModels {
         throw ApiException.notFound("The model `" + model + "` does not exist.", "model");
     }
 
+    /** Resolves {@code model} and runs {@code queue} (which must only enqueue work) before any unload. */
+    public <R> R withTarget(String model, Function<Target, R> queue) {
+        names.readLock().lock();
+        try {
+            return queue.apply(resolve(model));
+        } finally {
+            names.readLock().unlock();
+        }
+    }
+
+    /** Forgets adapter {@code name} and runs {@code queueUnload} (which must only enqueue) atomically. */
+    <R> R removeLora(String name, Supplier<R> queueUnload) {
+        names.writeLock().lock();
+        try {
+            loras.remove(name);
+            return queueUnload.get();
+        } finally {
+            names.writeLock().unlock();
+        }
+    }
+
     public boolean hasLora(String name) {
         return loras.containsKey(name);
     }
 
     void addLora(String name, Path path) {
         loras.put(name, path);
-    }
-
-    void removeLora(String name) {
-        loras.remove(name);
     }
 
     public ModelList list() {

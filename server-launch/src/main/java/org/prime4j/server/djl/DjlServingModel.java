@@ -143,7 +143,8 @@ public final class DjlServingModel implements ServingModel {
                 SequenceRequest r = batch.get(i);
                 requests.add(new Generator.Request(r.promptIds(), toModel(r.params())));
             }
-            List<Completion> done = withAdapter(group.getKey(), () -> Generator.generate(model, requests, null));
+            List<Completion> done = withAdapter(group.getKey(),
+                    () -> Generator.generate(model, requests, ids -> tokenizer.decode(ids, true)));
             for (int k = 0; k < done.size(); k++) {
                 out[group.getValue().get(k)] = fromModel(done.get(k), batch.get(group.getValue().get(k)).params());
             }
@@ -157,7 +158,7 @@ public final class DjlServingModel implements ServingModel {
             stops.addAll(extraEos);
         }
         return new org.prime4j.model.generate.SamplingParams(p.temperature(), p.topP(), p.topK(), p.seed(),
-                p.maxTokens(), stops, List.of(), Math.max(p.logprobs(), 0), p.ignoreEos());
+                p.maxTokens(), stops, p.stopStrings(), Math.max(p.logprobs(), 0), p.ignoreEos());
     }
 
     private static GeneratedSequence fromModel(Completion c, SamplingParams p) {

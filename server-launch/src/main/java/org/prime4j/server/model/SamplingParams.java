@@ -1,5 +1,6 @@
 package org.prime4j.server.model;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -13,10 +14,18 @@ import java.util.Set;
  * @param ignoreEos    keep going past EOS
  * @param logprobs     top log-probs to return per sampled token; -1 for none, 0 for the sampled token only
  * @param seed         the sequence's own random seed, so a result never depends on its batch
+ * @param stopStrings   a model may stop as soon as the text of its new tokens (special tokens skipped)
+ *                      holds one; the server cuts the text itself, so stopping there is only a saving
  */
 public record SamplingParams(
         double temperature, double topP, int topK, int maxTokens, Set<Integer> stopTokenIds, boolean ignoreEos,
-        int logprobs, long seed) {
+        int logprobs, long seed, List<String> stopStrings) {
+
+    /** Without stop strings. */
+    public SamplingParams(double temperature, double topP, int topK, int maxTokens, Set<Integer> stopTokenIds,
+            boolean ignoreEos, int logprobs, long seed) {
+        this(temperature, topP, topK, maxTokens, stopTokenIds, ignoreEos, logprobs, seed, List.of());
+    }
 
     public SamplingParams {
         if (!(temperature >= 0)) {
@@ -35,6 +44,10 @@ public record SamplingParams(
             throw new IllegalArgumentException("logprobs must be -1 (none) or non-negative, got " + logprobs);
         }
         stopTokenIds = Set.copyOf(stopTokenIds);
+        stopStrings = List.copyOf(stopStrings);
+        if (stopStrings.stream().anyMatch(String::isEmpty)) {
+            throw new IllegalArgumentException("stop strings must not be empty");
+        }
     }
 
     public boolean greedy() {

@@ -114,6 +114,25 @@ class DjlServingModelEndToEndTest {
     }
 
     @Test
+    void aStopStringEndsGenerationInTheModelAndCutsTheText() throws Exception {
+        String greedy = "{\"prompt\":\"Once\",\"max_tokens\":24,\"temperature\":0,\"ignore_eos\":true,"
+                + "\"return_token_ids\":true%s}";
+        JsonNode full = post("/v1/completions", String.format(greedy, "")).get("choices").get(0);
+        String text = full.get("text").asText();
+        int[] ids = JSON.treeToValue(full.get("token_ids"), int[].class);
+        // the text of the first 6 tokens, then its last character as the stop string
+        String prefix = served.detokenize(java.util.Arrays.copyOf(ids, 6), true);
+        String stop = prefix.substring(prefix.length() - 1);
+        int at = text.indexOf(stop);
+        JsonNode cut = post("/v1/completions", String.format(greedy, ",\"stop\":" + JSON.writeValueAsString(stop)))
+                .get("choices").get(0);
+        assertThat(cut.get("finish_reason").asText()).isEqualTo("stop");
+        assertThat(cut.get("stop_reason").asText()).isEqualTo(stop);
+        assertThat(cut.get("text").asText()).isEqualTo(text.substring(0, at));
+        assertThat(cut.get("token_ids").size()).isLessThanOrEqualTo(6);
+    }
+
+    @Test
     void chatTokenizationUsesTheCheckpointsTemplate() throws Exception {
         JsonNode r = post("/tokenize", "{\"messages\":[{\"role\":\"user\",\"content\":\"2+2?\"}]}");
         try (TextTokenizer t = TextTokenizer.load(base)) {
