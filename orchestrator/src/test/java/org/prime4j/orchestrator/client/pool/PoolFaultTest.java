@@ -107,6 +107,19 @@ class PoolFaultTest {
     }
 
     @Test
+    void aHugeRetryAfterIsCapped() throws ServerException {
+        client.close();
+        client = new RolloutClient(new ServerPool(stubs.config().withRetry(new RetrySettings(3, Duration.ofMillis(10),
+                2.0, 0.5, Duration.ofMillis(100), Duration.ofMillis(300)))));
+        stubs.completions(BAD, status(429, "error_nested.json").withHeader("Retry-After", "3600"));
+        long t0 = System.nanoTime();
+        Rollouts r = sampleOne();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.server()).isEqualTo(stubs.url(GOOD));
+        assertThat(ms).isBetween(290L, 5_000L);
+    }
+
+    @Test
     void connectionResetIsRetried() throws ServerException {
         stubs.completions(BAD, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
         assertRetriedOnGoodServer(sampleOne(), "connection");
