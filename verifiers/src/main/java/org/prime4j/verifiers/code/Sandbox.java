@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -168,6 +169,7 @@ public final class Sandbox {
             env.put("OMP_NUM_THREADS", "1");
             env.put("MKL_NUM_THREADS", "1");
             Process p = pb.start();
+            LIVE.put(p, dir);
             boolean killed = false;
             try {
                 killed = !p.waitFor(wall.toNanos(), TimeUnit.NANOSECONDS);
@@ -175,11 +177,25 @@ public final class Sandbox {
                 if (killed || p.isAlive()) {
                     killAndReap(p);
                 }
+                LIVE.remove(p);
             }
             return new SandboxRun(Files.readAllBytes(out), killed, killed ? -1 : p.exitValue());
         } finally {
             deleteTree(dir);
         }
+    }
+
+    /**
+     * Runs in flight, for the shutdown hook: a JVM that exits while a verification runs (a CLI whose deadline
+     * passed, Ctrl-C) would otherwise leave its temp directory behind; its processes die with it anyway.
+     */
+    private static final Map<Process, Path> LIVE = new ConcurrentHashMap<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach((p, dir) -> {
+            killAndReap(p);
+            deleteTree(dir);
+        }), "prime4j-sandbox-cleanup"));
     }
 
     private List<String> command(int uid, String script) {
@@ -280,6 +296,9 @@ public final class Sandbox {
     }
 
     private static void deleteTree(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
         try {
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
