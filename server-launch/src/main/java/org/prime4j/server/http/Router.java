@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.prime4j.server.api.ApiException;
 import org.prime4j.server.api.ErrorResponse;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ public final class Router implements HttpHandler {
     private final Map<String, Map<String, Route>> routes = new HashMap<>();
     private final ObjectMapper json;
     private final byte[] apiKey;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
     public Router(ObjectMapper json, String apiKey) {
