@@ -123,12 +123,19 @@ public final class DjlServingModel implements ServingModel {
 
     @Override
     public String detokenize(int[] tokenIds, boolean skipSpecialTokens) {
-        return tokenizer.decode(tokenIds, skipSpecialTokens);
+        // The embedding may have more rows than the tokenizer has ids (Qwen2.5 pads 151,665 to 152,064); a
+        // sampled padding id has no text, as in vLLM.
+        int known = tokenTexts.length();
+        int[] ids = Arrays.stream(tokenIds).filter(id -> id < known).toArray();
+        return tokenizer.decode(ids, skipSpecialTokens);
     }
 
     /** The token decoded on its own, as current vLLM renders logprob tokens (" step", not "Ġstep"). */
     @Override
     public String tokenText(int tokenId) {
+        if (tokenId >= tokenTexts.length()) {
+            return ""; // a padding row of the embedding: no text
+        }
         String text = tokenTexts.get(tokenId);
         if (text == null) {
             text = tokenizer.decode(new int[] {tokenId}, false);
