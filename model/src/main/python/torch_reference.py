@@ -36,17 +36,24 @@ def head_dim(cfg):
     return cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
 
 
-def forward(cfg, w, ids, mask):
-    """Logits (B, T, V) for token ids (B, T) with a 0/1 attention mask (B, T), full causal attention."""
+def forward(cfg, w, ids, mask, positions=None, cache=None):
+    """Logits (B, T, V) for new token ids (B, T).
+
+    mask (B, K) is 1 for real tokens over all K = cached + T key positions; positions (B, T) default to the
+    left-padding positions of a cache-free pass. cache, when given, is a list (one entry per layer, [] at
+    first) of [keys, values] of shape (B, kv_heads, cached, head_dim); it is extended in place.
+    """
     b, t = ids.shape
     nh, nkv, hd = cfg["num_attention_heads"], cfg["num_key_value_heads"], head_dim(cfg)
     eps = cfg["rms_norm_eps"]
-    pos = positions_from_mask(mask)
-    cos, sin = rotary(pos, hd, cfg["rope_theta"])
+    if positions is None:
+        positions = positions_from_mask(mask)
+    cos, sin = rotary(positions, hd, cfg["rope_theta"])
     cos, sin = cos[:, None], sin[:, None]
-    causal = torch.tril(torch.ones(t, t, dtype=torch.bool))
+    k_len = mask.shape[1]
+    causal = torch.ones(t, k_len, dtype=torch.bool).tril(diagonal=k_len - t)
     allowed = causal[None, None] & mask.bool()[:, None, None, :]
-    bias = torch.zeros(b, 1, t, t).masked_fill(~allowed, torch.finfo(torch.float32).min)
+    bias = torch.zeros(b, 1, t, k_len).masked_fill(~allowed, torch.finfo(torch.float32).min)
 
     def lin(x, name):
         return F.linear(x, w[name + ".weight"], w.get(name + ".bias"))
@@ -60,6 +67,12 @@ def forward(cfg, w, ids, mask):
         v = lin(x, p + "self_attn.v_proj").view(b, t, nkv, hd).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
+        if cache is not None:
+            if len(cache) <= i:
+                cache.append([k, v])
+            else:
+                cache[i] = [torch.cat((cache[i][0], k), dim=2), torch.cat((cache[i][1], v), dim=2)]
+            k, v = cache[i]
         k = torch.repeat_interleave(k, nh // nkv, dim=1)
         v = torch.repeat_interleave(v, nh // nkv, dim=1)
         scores = torch.matmul(q, k.transpose(2, 3)) * hd ** -0.5 + bias
@@ -71,6 +84,30 @@ def forward(cfg, w, ids, mask):
     h = rms_norm(h, w["model.norm.weight"], eps)
     head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
     return F.linear(h, head)
+
+
+def greedy_generate(cfg, w, prompts, new_tokens):
+    """Greedy continuation of left-padded prompts with a KV cache; returns (tokens (B, n), their logprobs)."""
+    b = len(prompts)
+    width = max(len(p) for p in prompts)
+    ids = torch.zeros(b, width, dtype=torch.long)
+    mask = torch.zeros(b, width, dtype=torch.long)
+    for r, p in enumerate(prompts):
+        ids[r, width - len(p):] = torch.tensor(p)
+        mask[r, width - len(p):] = 1
+    cache = []
+    logits = forward(cfg, w, ids, mask, cache=cache)[:, -1]
+    pos = mask.sum(-1, keepdim=True)
+    out, lps = [], []
+    for _ in range(new_tokens):
+        lp = F.log_softmax(logits.float(), dim=-1)
+        tok = lp.argmax(-1, keepdim=True)
+        out.append(tok)
+        lps.append(lp.gather(-1, tok))
+        mask = torch.cat((mask, torch.ones(b, 1, dtype=torch.long)), dim=1)
+        logits = forward(cfg, w, tok, mask, positions=pos, cache=cache)[:, -1]
+        pos = pos + 1
+    return torch.cat(out, dim=1), torch.cat(lps, dim=1)
 
 
 def token_logprobs(logits, ids):

@@ -44,7 +44,12 @@ final class AtomicDirectory {
             if (Files.exists(abs)) {
                 Path old = parent.resolve("." + base + ".old-" + UUID.randomUUID());
                 Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+                try {
+                    Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException | RuntimeException e) {
+                    Files.move(old, abs, StandardCopyOption.ATOMIC_MOVE); // put the old checkpoint back
+                    throw e;
+                }
                 fsync(parent);
                 deleteRecursively(old);
             } else {

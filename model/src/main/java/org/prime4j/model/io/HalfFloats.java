@@ -11,6 +11,15 @@ public final class HalfFloats {
     /** PyTorch's canonical BF16 NaN (c10::BFloat16 round_to_nearest_even). */
     private static final short BF16_NAN = 0x7FC0;
 
+    /** Every half's float, so widening is one load (computed by {@link #f16ToFloatExact}). */
+    private static final float[] F16_TABLE = new float[1 << 16];
+
+    static {
+        for (int h = 0; h < F16_TABLE.length; h++) {
+            F16_TABLE[h] = f16ToFloatExact((short) h);
+        }
+    }
+
     private HalfFloats() {}
 
     public static float bf16ToFloat(short bits) {
@@ -27,6 +36,10 @@ public final class HalfFloats {
     }
 
     public static float f16ToFloat(short half) {
+        return F16_TABLE[half & 0xFFFF];
+    }
+
+    static float f16ToFloatExact(short half) {
         int h = half & 0xFFFF;
         int sign = (h & 0x8000) << 16;
         int exp = (h >>> 10) & 0x1F;
@@ -43,43 +56,25 @@ public final class HalfFloats {
         return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
     }
 
+    /**
+     * Rounds with the float unit itself, as PyTorch's {@code fp16_ieee_from_fp32_value} does: scaling by
+     * 2^112 then 2^-110 saturates overflow to infinity, and adding a power of two chosen from the input's
+     * exponent makes the hardware's round-to-nearest-even drop exactly the bits a half cannot hold
+     * (including the subnormal range). Branch-light, so checkpoint writes are not bound by it.
+     */
     public static short floatToF16(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        int sign = (bits >>> 16) & 0x8000;
-        int abs = bits & 0x7FFFFFFF;
-        if (abs >= 0x7F800000) {
-            // PyTorch (fp16_ieee_from_fp32_value) keeps the sign and returns the canonical quiet NaN
-            return (short) (sign | (abs > 0x7F800000 ? 0x7E00 : 0x7C00));
+        int w = Float.floatToRawIntBits(f);
+        int shl1 = w + w; // exponent and mantissa, sign shifted out
+        int sign = w & 0x80000000;
+        float base = (Math.abs(f) * 0x1.0p+112f) * 0x1.0p-110f;
+        int bias = shl1 & 0xFF000000;
+        if (Integer.compareUnsigned(bias, 0x71000000) < 0) {
+            bias = 0x71000000;
         }
-        if (abs >= 0x477FF000) {
-            // 65520 and above round to infinity
-            return (short) (sign | 0x7C00);
-        }
-        int exp = abs >>> 23;
-        if (abs < 0x38800000) {
-            // below the smallest normal half (2^-14): a subnormal half, counted in units of 2^-24
-            if (exp < 102) {
-                return (short) sign; // below 2^-25 (or exactly a tie with 0): rounds to zero
-            }
-            int mant = (abs & 0x7FFFFF) | 0x800000;
-            int shift = 126 - exp;
-            return (short) (sign | roundShiftRightEven(mant, shift));
-        }
-        int half = ((exp - 112) << 10) | ((abs & 0x7FFFFF) >>> 13);
-        int rest = abs & 0x1FFF;
-        if (rest > 0x1000 || (rest == 0x1000 && (half & 1) == 1)) {
-            half++; // a carry out of the mantissa correctly bumps the exponent
-        }
-        return (short) (sign | half);
-    }
-
-    private static int roundShiftRightEven(int value, int shift) {
-        int result = value >>> shift;
-        int rest = value & ((1 << shift) - 1);
-        int halfway = 1 << (shift - 1);
-        if (rest > halfway || (rest == halfway && (result & 1) == 1)) {
-            result++;
-        }
-        return result;
+        base = Float.intBitsToFloat((bias >>> 1) + 0x07800000) + base;
+        int bits = Float.floatToRawIntBits(base);
+        int nonSign = ((bits >>> 13) & 0x7C00) + (bits & 0x0FFF);
+        int half = Integer.compareUnsigned(shl1, 0xFF000000) > 0 ? 0x7E00 : nonSign; // NaN: canonical quiet NaN
+        return (short) ((sign >>> 16) | half);
     }
 }

@@ -119,22 +119,27 @@ public final class HostTensor {
 
     private void decode(ByteBuffer region, int first, float[] dst, int offset, int n) {
         ByteBuffer b = region.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        switch (dtype) {
-            case F32 -> b.position(first * 4).asFloatBuffer().get(dst, offset, n);
-            case BF16 -> {
-                b.position(first * 2);
-                var s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) {
-                    dst[offset + i] = HalfFloats.bf16ToFloat(s.get(i));
+        if (dtype == DType.F32) {
+            b.position(first * 4).asFloatBuffer().get(dst, offset, n);
+            return;
+        }
+        // bulk-copy the 16-bit patterns in blocks, then widen in a tight loop the JIT can unroll
+        var shorts = b.position(first * 2).asShortBuffer();
+        short[] block = new short[Math.min(n, 1 << 16)];
+        for (int done = 0; done < n; ) {
+            int m = Math.min(block.length, n - done);
+            shorts.get(block, 0, m);
+            int o = offset + done;
+            if (dtype == DType.BF16) {
+                for (int i = 0; i < m; i++) {
+                    dst[o + i] = HalfFloats.bf16ToFloat(block[i]);
+                }
+            } else {
+                for (int i = 0; i < m; i++) {
+                    dst[o + i] = HalfFloats.f16ToFloat(block[i]);
                 }
             }
-            case F16 -> {
-                b.position(first * 2);
-                var s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) {
-                    dst[offset + i] = HalfFloats.f16ToFloat(s.get(i));
-                }
-            }
+            done += m;
         }
     }
 

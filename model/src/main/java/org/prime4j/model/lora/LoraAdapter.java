@@ -154,11 +154,23 @@ public final class LoraAdapter implements ProjectionAdapter, AutoCloseable {
         if (la == null) {
             return null;
         }
+        NDArray lb = b.get(module);
+        if (x.getDataType() != la.getDataType()) {
+            if (la.hasGradient()) {
+                throw new UnsupportedOperationException("LoRA training needs a FLOAT32 base model; the input of "
+                        + module + " is " + x.getDataType());
+            }
+            // Inference on a half-precision base: cast the factors (DJL casts are not differentiable).
+            la = la.toType(x.getDataType(), false);
+            lb = lb.toType(x.getDataType(), false);
+            la.attach(x.getManager());
+            lb.attach(x.getManager());
+        }
         NDArray in = x;
         if (training && config.dropout() > 0) {
             in = x.getNDArrayInternal().dropout(x, (float) config.dropout(), true).singletonOrThrow();
         }
-        return CausalLM.linear(CausalLM.linear(in, la, null), b.get(module), null).mul(config.scale());
+        return CausalLM.linear(CausalLM.linear(in, la, null), lb, null).mul(config.scale());
     }
 
     /** Writes {@code adapter_config.json} and {@code adapter_model.safetensors} (F32) into {@code dir}. */

@@ -31,8 +31,9 @@ import org.prime4j.model.config.ModelConfig;
  * caller-supplied manager: all intermediates land there (activations are always the first operand), so
  * closing it frees them and the model's manager holds only the parameters.
  *
- * <p>Compute precision is FP32 (tested) or FP16 with the FP32 parameters as master weights (the weights
- * are cast per call, so gradients arrive in FP32; written to DJL's API, meant for GPUs, untested here).
+ * <p>Compute precision is FP32, or FP16 for inference only (meant for GPUs; the FP32 weights are cast per
+ * call). FP16 training is refused: DJL's {@code toType} runs under torch's NoGradGuard, so a per-call cast
+ * cuts the graph between FP16 activations and FP32 master weights.
  */
 public final class CausalLM implements AutoCloseable {
 
@@ -168,6 +169,11 @@ public final class CausalLM implements AutoCloseable {
         return manager;
     }
 
+    /** FLOAT32, or FLOAT16 (inference only). */
+    public DataType computeType() {
+        return compute;
+    }
+
     /** Parameters by HF name, in checkpoint order (the arrays themselves: optimizers update them in place). */
     public Map<String, NDArray> parameters() {
         return Collections.unmodifiableMap(params);
@@ -175,6 +181,11 @@ public final class CausalLM implements AutoCloseable {
 
     /** Marks every base parameter trainable (full fine-tuning) or frozen (LoRA, inference). */
     public void setTrainable(boolean trainable) {
+        if (trainable && compute != DataType.FLOAT32) {
+            throw new UnsupportedOperationException("training needs FLOAT32 compute; this model computes in "
+                    + compute + " (DJL's dtype casts are not differentiable, so FP16 master-weight training is "
+                    + "not available)");
+        }
         for (NDArray p : params.values()) {
             if (p.hasGradient() != trainable) {
                 p.setRequiresGradient(trainable);

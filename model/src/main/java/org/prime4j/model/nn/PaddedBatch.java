@@ -65,4 +65,17 @@ public record PaddedBatch(int rows, int width, long[] ids, int[] mask, int[] pos
     public int start(int row) {
         return width - lengths[row];
     }
+
+    /**
+     * Where the log-prob of token {@code index} (0-based within the row's own sequence, index >= 1) sits in the
+     * (rows, width - 1) output of {@link org.prime4j.model.score.TokenLogprobs#compute}: column
+     * {@code start(row) + index - 1}. A response of n tokens at the end of a row occupies the last n columns.
+     */
+    public int logprobColumn(int row, int index) {
+        if (index < 1 || index >= lengths[row]) {
+            throw new IndexOutOfBoundsException("token " + index + " of row " + row + " (length " + lengths[row]
+                    + ") has no log-prob");
+        }
+        return start(row) + index - 1;
+    }
 }

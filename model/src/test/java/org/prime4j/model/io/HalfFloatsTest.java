@@ -87,4 +87,39 @@ class HalfFloatsTest {
             assertThat(HalfFloats.floatToBf16(f) & 0xFFFF).as("bf16 %04x", h).isEqualTo(h);
         }
     }
+
+    /**
+     * Every pair of neighbouring finite halves (both formats, subnormals included): the midpoint goes to the
+     * even pattern, one float ulp either side goes to the nearer one. Independent of torch: the expected
+     * pattern follows from the rule alone (midpoints of 11- and 8-bit significands are exact floats).
+     */
+    @Test
+    void exhaustiveTiesToEvenInBothFormats() {
+        for (int h = 0; h < 0x7C00; h++) { // positive finite F16; 0x7BFF's upper neighbour is infinity
+            checkNeighbours(h, HalfFloats.f16ToFloat((short) h), HalfFloats.f16ToFloat((short) (h + 1)), true);
+        }
+        for (int h = 0; h < 0x7F80; h++) { // positive finite BF16
+            checkNeighbours(h, HalfFloats.bf16ToFloat((short) h), HalfFloats.bf16ToFloat((short) (h + 1)), false);
+        }
+    }
+
+    private static void checkNeighbours(int h, float lo, float hi, boolean f16) {
+        float mid = (float) (((double) lo + (double) hi) / 2); // exact: one more bit than the half holds
+        if (Float.isInfinite(hi)) {
+            // the overflow threshold: halfway to the next (unrepresentable) power of two
+            mid = (float) ((double) lo + ((double) lo - (double) (f16 ? HalfFloats.f16ToFloat((short) (h - 1))
+                    : HalfFloats.bf16ToFloat((short) (h - 1)))) / 2);
+        }
+        int even = (h & 1) == 0 ? h : h + 1;
+        for (int sign : new int[] {0, 0x8000}) {
+            float s = sign == 0 ? 1f : -1f;
+            assertThat(narrow(s * mid, f16)).as("tie above %04x (%s)", h, f16 ? "f16" : "bf16").isEqualTo(even | sign);
+            assertThat(narrow(s * Math.nextDown(mid), f16)).as("below tie %04x", h).isEqualTo(h | sign);
+            assertThat(narrow(s * Math.nextUp(mid), f16)).as("above tie %04x", h).isEqualTo((h + 1) | sign);
+        }
+    }
+
+    private static int narrow(float f, boolean f16) {
+        return (f16 ? HalfFloats.floatToF16(f) : HalfFloats.floatToBf16(f)) & 0xFFFF;
+    }
 }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Measure speed against a baseline run in the same process (ratios, not absolute times).",
         subcommands = {
-            BenchCommand.Model.class,
+            BenchModelCommand.class,
             BenchCommand.Verify.class,
             BenchServeCommand.class,
             BenchCommand.Client.class
