@@ -74,6 +74,11 @@ public final class Router implements HttpHandler {
                 return;
             }
             String path = ex.getRequestURI().getPath();
+            // vLLM's key check is a middleware: it answers before routing, so even unknown /v1 paths get 401.
+            if (apiKey != null && path.startsWith("/v1") && !authorized(ex)) {
+                send(ex, new Reply(401, Map.of("error", "Unauthorized")));
+                return;
+            }
             Map<String, Route> byMethod = routes.get(path);
             if (byMethod == null) {
                 send(ex, new Reply(404, Map.of("detail", "Not Found")));
@@ -82,10 +87,6 @@ public final class Router implements HttpHandler {
             Route route = byMethod.get(ex.getRequestMethod());
             if (route == null) {
                 send(ex, new Reply(405, Map.of("detail", "Method Not Allowed")));
-                return;
-            }
-            if (apiKey != null && path.startsWith("/v1") && !authorized(ex)) {
-                send(ex, new Reply(401, Map.of("error", "Unauthorized")));
                 return;
             }
             send(ex, dispatch(route, ex));
