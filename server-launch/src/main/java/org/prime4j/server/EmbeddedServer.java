@@ -80,6 +80,15 @@ public final class EmbeddedServer implements AutoCloseable {
                     admin.resetPrefixCache();
                     return Reply.empty();
                 })
+                .post("/sleep", body -> {
+                    admin.sleep();
+                    return Reply.empty();
+                })
+                .post("/wake_up", body -> {
+                    admin.wakeUp();
+                    return Reply.empty();
+                })
+                .get("/is_sleeping", body -> Reply.json(admin.isSleeping()))
                 .post("/v1/load_lora_adapter", body -> new Reply(200,
                         admin.loadLora(Json.readRequest(body, LoraRequest.class))))
                 .post("/v1/unload_lora_adapter", body -> new Reply(200,

@@ -54,6 +54,10 @@ class AdminEndpointsTest {
             assertThat(greedyIds(http, "")).isEqualTo(before);
 
             assertThat(http.post("/reset_prefix_cache", "").status()).isEqualTo(200);
+            assertThat(http.post("/sleep?level=1", "").status()).isEqualTo(200);
+            assertThat(http.get("/is_sleeping").json().get("is_sleeping").asBoolean()).isTrue();
+            assertThat(http.post("/wake_up", "").status()).isEqualTo(200);
+            assertThat(http.get("/is_sleeping").json().get("is_sleeping").asBoolean()).isFalse();
         }
     }
 

@@ -72,6 +72,13 @@ class CompletionsEndpointTest {
     }
 
     @Test
+    void nullMaxTokensMeansTheRestOfTheContextAsInVllm() {
+        JsonNode r = http.ok("/v1/completions", "{\"prompt\":\"ab\",\"max_tokens\":null,\"ignore_eos\":true}");
+        assertThat(r.get("usage").get("completion_tokens").asInt()).isEqualTo(256 - 3);
+        assertThat(r.get("choices").get(0).get("finish_reason").asText()).isEqualTo("length");
+    }
+
+    @Test
     void temperatureDefaultsToOneAndMatchesTheModelsSampler() {
         int[] prompt = {1, 20, 30, 40};
         JsonNode c = http.ok("/v1/completions", "{\"prompt\":[1,20,30,40],\"max_tokens\":8,\"seed\":5,"

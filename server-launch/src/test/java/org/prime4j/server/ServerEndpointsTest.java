@@ -121,6 +121,8 @@ class ServerEndpointsTest {
             assertThat(denied.status()).isEqualTo(401);
             assertThat(denied.json().get("error").asText()).isEqualTo("Unauthorized");
             assertThat(wrong.post("/v1/completions", "{\"prompt\":\"a\"}").status()).isEqualTo(401);
+            assertThat(anonymous.get("/v1/no-such-endpoint").status()).isEqualTo(401); // checked before routing
+            assertThat(right.get("/v1/no-such-endpoint").status()).isEqualTo(404);
             assertThat(right.get("/v1/models").status()).isEqualTo(200);
             assertThat(right.post("/v1/completions", "{\"prompt\":\"a\",\"max_tokens\":1}").status()).isEqualTo(200);
             // vLLM leaves these open: health checks and tokenization need no key

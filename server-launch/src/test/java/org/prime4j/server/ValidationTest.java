@@ -67,6 +67,8 @@ class ValidationTest {
         "{\"prompt\":\"a\",\"top_k\":-2}                 | top_k",
         "{\"prompt\":\"a\",\"max_tokens\":0}             | max_tokens",
         "{\"prompt\":\"a\",\"max_tokens\":63}            | max_tokens",
+        "{\"prompt\":\"a\",\"max_tokens\":\"x\"}         | max_tokens",
+        "{\"prompt\":\"a\",\"max_tokens\":1.5}           | max_tokens",
         "{\"prompt\":\"a\",\"logprobs\":-1}              | logprobs",
         "{\"prompt\":\"a\",\"stop\":5}                   | stop",
         "{\"prompt\":\"a\",\"stop_token_ids\":[500]}     | stop_token_ids",

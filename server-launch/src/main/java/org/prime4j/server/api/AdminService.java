@@ -3,6 +3,7 @@ package org.prime4j.server.api;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.prime4j.server.scheduler.BatchScheduler;
 import org.slf4j.Logger;
@@ -17,12 +18,13 @@ public final class AdminService {
     private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
 
     /** vLLM's reply to collective_rpc: one result per worker; the embedded server has one. */
-    public record RpcResponse(java.util.List<Object> results) {}
+    public record RpcResponse(List<Object> results) {}
 
     private final BatchScheduler scheduler;
     private final ServedModels served;
     private final Path defaultWeights;
     private final boolean loraEnabled;
+    private volatile boolean sleeping;
 
     public AdminService(BatchScheduler scheduler, ServedModels served, Path defaultWeights, boolean loraEnabled) {
         this.scheduler = scheduler;
@@ -58,6 +60,26 @@ public final class AdminService {
     /** The embedded server keeps no prefix cache across requests; there is nothing stale to drop. */
     public void resetPrefixCache() {
         Futures.join(scheduler.control(m -> {}));
+    }
+
+    /**
+     * vLLM's {@code /sleep} frees GPU memory between rollouts when a trainer shares the GPU. The embedded
+     * server's weights live in host memory the trainer does not share, so sleeping frees nothing: the state
+     * is recorded for {@code /is_sleeping}, and requests keep being served.
+     */
+    public void sleep() {
+        sleeping = true;
+    }
+
+    public void wakeUp() {
+        sleeping = false;
+    }
+
+    /** vLLM's {@code GET /is_sleeping} reply. */
+    public record SleepState(boolean isSleeping) {}
+
+    public SleepState isSleeping() {
+        return new SleepState(sleeping);
     }
 
     public String loadLora(LoraRequest r) {

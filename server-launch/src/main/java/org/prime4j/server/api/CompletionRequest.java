@@ -6,12 +6,13 @@ import java.util.List;
 /**
  * {@code POST /v1/completions}, with vLLM's field names. Boxed fields are null when absent; defaults are
  * vLLM's with {@code --generation-config vllm} and are applied by {@link CompletionService}.
- * {@code prompt} and {@code stop} take several JSON shapes, so they stay trees.
+ * {@code prompt} and {@code stop} take several JSON shapes, and {@code max_tokens} means something different
+ * when absent (16) and when null (the rest of the context), so these stay trees.
  */
 public record CompletionRequest(
         String model,
         JsonNode prompt,
-        Integer maxTokens,
+        JsonNode maxTokens,
         Integer n,
         Double temperature,
         Double topP,

@@ -48,7 +48,7 @@ public final class CompletionService {
 
     /** The request after defaults and validation. */
     private record Settings(
-            int n, double temperature, double topP, int topK, int maxTokens, Long seed, List<String> stop,
+            int n, double temperature, double topP, int topK, Integer maxTokens, Long seed, List<String> stop,
             Set<Integer> stopTokenIds, boolean includeStop, boolean ignoreEos, boolean skipSpecial,
             Integer logprobs, boolean echo, Integer promptLogprobs, boolean tokensAsIds, boolean returnTokenIds) {}
 
@@ -79,10 +79,11 @@ public final class CompletionService {
                 toScore.add(new ScoreRequest(p.ids(), scoreK, target.lora()));
             }
             long base = s.seed() != null ? s.seed() : ThreadLocalRandom.current().nextLong();
-            for (int i = 0; i < s.n() && s.maxTokens() > 0; i++) {
+            int maxTokens = maxTokens(s, p);
+            for (int i = 0; i < s.n() && maxTokens > 0; i++) {
                 // vLLM seeds sample i of a seeded request with seed + i: samples differ, the request repeats.
                 // Stop strings reach the model only when its check (text without special tokens) is ours.
-                SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), s.maxTokens(),
+                SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), maxTokens,
                         s.stopTokenIds(), s.ignoreEos(), s.logprobs() == null ? -1 : s.logprobs(), base + i,
                         s.skipSpecial() ? s.stop() : List.of());
                 toSample.add(new SequenceRequest(p.ids(), params, target.lora()));
@@ -100,12 +101,15 @@ public final class CompletionService {
         List<CompletionResponse.Choice> choices = new ArrayList<>();
         int promptTokens = 0;
         int completionTokens = 0;
+        int next = 0;
         for (int pi = 0; pi < prompts.size(); pi++) {
             Prompt p = prompts.get(pi);
             promptTokens += p.ids().length;
             PromptScores ps = scoreK >= 0 ? Futures.join(work.scores().get(pi)) : null;
             for (int i = 0; i < s.n(); i++) {
-                GeneratedSequence seq = s.maxTokens() > 0 ? Futures.join(work.sequences().get(pi * s.n() + i)) : nothing;
+                GeneratedSequence seq = maxTokens(s, p) > 0
+                        ? Futures.join(work.sequences().get(next++))
+                        : nothing;
                 Trimmed t = trim(seq, s);
                 completionTokens += t.ids().length;
                 choices.add(choice(pi * s.n() + i, p, ps, seq, t, s));
@@ -139,8 +143,8 @@ public final class CompletionService {
             throw ApiException.badRequest("top_k must be 0 (disable), or at least 1, got " + topK + ".", "top_k");
         }
         boolean echo = Boolean.TRUE.equals(r.echo());
-        int maxTokens = orDefault(r.maxTokens(), DEFAULT_MAX_TOKENS);
-        if (maxTokens < 1 && !(echo && maxTokens == 0)) {
+        Integer maxTokens = maxTokens(r.maxTokens());
+        if (maxTokens != null && maxTokens < 1 && !(echo && maxTokens == 0)) {
             throw ApiException.badRequest("max_tokens must be at least 1, got " + maxTokens + ".", "max_tokens");
         }
         Integer logprobs = r.logprobs();
@@ -178,6 +182,25 @@ public final class CompletionService {
                 stopTokenIds, Boolean.TRUE.equals(r.includeStopStrInOutput()), Boolean.TRUE.equals(r.ignoreEos()),
                 r.skipSpecialTokens() == null || r.skipSpecialTokens(), logprobs, echo, promptLogprobs,
                 Boolean.TRUE.equals(r.returnTokensAsTokenIds()), Boolean.TRUE.equals(r.returnTokenIds()));
+    }
+
+    /** Absent: vLLM's 16. Null: up to the context length (vLLM's meaning of None). */
+    private static Integer maxTokens(JsonNode node) {
+        if (node == null) {
+            return DEFAULT_MAX_TOKENS;
+        }
+        if (node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw ApiException.badRequest("max_tokens must be an integer or null, got " + node + ".", "max_tokens");
+        }
+        return node.intValue();
+    }
+
+    /** Tokens to generate for one prompt. */
+    private int maxTokens(Settings s, Prompt p) {
+        return s.maxTokens() != null ? s.maxTokens() : model.maxModelLen() - p.ids().length;
     }
 
     private static <T> T orDefault(T value, T fallback) {
@@ -265,14 +288,14 @@ public final class CompletionService {
                 "prompt");
     }
 
-    private void checkLength(int inputLen, int maxTokens) {
+    private void checkLength(int inputLen, Integer maxTokens) {
         int max = model.maxModelLen();
         if (inputLen >= max) {
             throw ApiException.badRequest("This model's maximum context length is " + max + " tokens. However, "
                     + "your request has " + inputLen + " input tokens. Please reduce the length of the input.",
                     "prompt");
         }
-        if (inputLen + maxTokens > max) {
+        if (maxTokens != null && inputLen + maxTokens > max) {
             throw ApiException.badRequest("'max_tokens' is too large: " + maxTokens + ". This model's maximum "
                     + "context length is " + max + " tokens and your request has " + inputLen + " input tokens ("
                     + maxTokens + " > " + max + " - " + inputLen + ").", "max_tokens");

@@ -3,6 +3,7 @@ package org.prime4j.server.api;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -96,7 +97,7 @@ public final class ServedModels {
     }
 
     private ModelCard card(String id, Path root, String parent, Integer maxLen) {
-        Map<String, Object> permission = new java.util.LinkedHashMap<>();
+        Map<String, Object> permission = new LinkedHashMap<>();
         permission.put("id", "modelperm-" + id);
         permission.put("object", "model_permission");
         permission.put("created", created);

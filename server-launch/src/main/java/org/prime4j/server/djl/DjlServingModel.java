@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.prime4j.model.config.ModelConfig;
 import org.prime4j.model.generate.Completion;
 import org.prime4j.model.generate.Generator;
@@ -48,7 +51,7 @@ public final class DjlServingModel implements ServingModel {
     private final Set<Integer> extraEos;
     private final Map<String, LoraAdapter> loras = new HashMap<>();
     /** tokenText per id, filled on first use: every logprob entry needs one, and a JNI decode each is slow. */
-    private final java.util.concurrent.atomic.AtomicReferenceArray<String> tokenTexts;
+    private final AtomicReferenceArray<String> tokenTexts;
 
     private DjlServingModel(Path dir, CausalLM model, TextTokenizer tokenizer, int maxModelLen) {
         this.dir = dir;
@@ -58,7 +61,7 @@ public final class DjlServingModel implements ServingModel {
         Set<Integer> eos = new HashSet<>(tokenizer.eosTokenIds());
         eos.removeAll(model.config().eosTokenIds());
         this.extraEos = Set.copyOf(eos);
-        this.tokenTexts = new java.util.concurrent.atomic.AtomicReferenceArray<>(vocabSize());
+        this.tokenTexts = new AtomicReferenceArray<>(vocabSize());
     }
 
     /**
@@ -120,12 +123,19 @@ public final class DjlServingModel implements ServingModel {
 
     @Override
     public String detokenize(int[] tokenIds, boolean skipSpecialTokens) {
-        return tokenizer.decode(tokenIds, skipSpecialTokens);
+        // The embedding may have more rows than the tokenizer has ids (Qwen2.5 pads 151,665 to 152,064); a
+        // sampled padding id has no text, as in vLLM.
+        int known = tokenTexts.length();
+        int[] ids = Arrays.stream(tokenIds).filter(id -> id < known).toArray();
+        return tokenizer.decode(ids, skipSpecialTokens);
     }
 
     /** The token decoded on its own, as current vLLM renders logprob tokens (" step", not "Ġstep"). */
     @Override
     public String tokenText(int tokenId) {
+        if (tokenId >= tokenTexts.length()) {
+            return ""; // a padding row of the embedding: no text
+        }
         String text = tokenTexts.get(tokenId);
         if (text == null) {
             text = tokenizer.decode(new int[] {tokenId}, false);
@@ -204,7 +214,7 @@ public final class DjlServingModel implements ServingModel {
     }
 
     /** Indices of the batch per adapter name ("" for the base model), in first-seen order. */
-    private static <T> Map<String, List<Integer>> byAdapter(List<T> batch, java.util.function.Function<T, String> lora) {
+    private static <T> Map<String, List<Integer>> byAdapter(List<T> batch, Function<T, String> lora) {
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             String name = lora.apply(batch.get(i));
@@ -213,7 +223,7 @@ public final class DjlServingModel implements ServingModel {
         return groups;
     }
 
-    private <R> R withAdapter(String name, java.util.function.Supplier<R> work) {
+    private <R> R withAdapter(String name, Supplier<R> work) {
         if (name.isEmpty()) {
             model.setAdapter(null);
             return work.get();

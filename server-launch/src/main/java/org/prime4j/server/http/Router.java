@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.prime4j.server.api.ApiException;
 import org.prime4j.server.api.ErrorResponse;
 import org.slf4j.Logger;
@@ -31,7 +32,7 @@ public final class Router implements HttpHandler {
     private final Map<String, Map<String, Route>> routes = new HashMap<>();
     private final ObjectMapper json;
     private final byte[] apiKey;
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
 
     public Router(ObjectMapper json, String apiKey) {
@@ -73,6 +74,11 @@ public final class Router implements HttpHandler {
                 return;
             }
             String path = ex.getRequestURI().getPath();
+            // vLLM's key check is a middleware: it answers before routing, so even unknown /v1 paths get 401.
+            if (apiKey != null && path.startsWith("/v1") && !authorized(ex)) {
+                send(ex, new Reply(401, Map.of("error", "Unauthorized")));
+                return;
+            }
             Map<String, Route> byMethod = routes.get(path);
             if (byMethod == null) {
                 send(ex, new Reply(404, Map.of("detail", "Not Found")));
@@ -81,10 +87,6 @@ public final class Router implements HttpHandler {
             Route route = byMethod.get(ex.getRequestMethod());
             if (route == null) {
                 send(ex, new Reply(405, Map.of("detail", "Method Not Allowed")));
-                return;
-            }
-            if (apiKey != null && path.startsWith("/v1") && !authorized(ex)) {
-                send(ex, new Reply(401, Map.of("error", "Unauthorized")));
                 return;
             }
             send(ex, dispatch(route, ex));

@@ -62,6 +62,22 @@ public final class EndpointChecker {
         return ids;
     }
 
+    /** Checks every endpoint and reports every failure at once, so one run fixes all of them. */
+    public void checkAll(List<RemoteEndpoint> endpoints) {
+        List<String> problems = new ArrayList<>();
+        for (RemoteEndpoint e : endpoints) {
+            try {
+                check(e);
+            } catch (IllegalStateException | IllegalArgumentException ex) {
+                problems.add(ex.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(problems.size() + " of " + endpoints.size()
+                    + " endpoints failed their start-up check:\n  " + String.join("\n  ", problems));
+        }
+    }
+
     private HttpResponse<String> get(RemoteEndpoint e, String path, String key, String who) {
         HttpRequest.Builder b = HttpRequest.newBuilder(e.baseUrl().resolve(path)).timeout(timeout).GET();
         if (key != null) {

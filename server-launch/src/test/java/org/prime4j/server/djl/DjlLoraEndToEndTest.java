@@ -2,6 +2,7 @@ package org.prime4j.server.djl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import ai.djl.ndarray.NDArray;
 import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.lora.LoraConfig;
 import org.prime4j.model.nn.CausalLM;

@@ -133,6 +133,33 @@ class DjlServingModelEndToEndTest {
     }
 
     @Test
+    void idsPastTheTokenizersVocabularyAreServedWithoutText() throws Exception {
+        // As Qwen2.5: the embedding has more rows (300) than the tokenizer has ids (259).
+        Path padded = TinyCheckpoints.write(dir.resolve("padded"), 9,
+                org.prime4j.model.config.ModelConfig.tiny(org.prime4j.model.config.ModelConfig.Architecture.QWEN2,
+                        64, 2, 4, 2, 300));
+        try (DjlServingModel m = DjlServingModel.load(padded, 128);
+                EmbeddedServer s = EmbeddedServer.start(m, ServerOptions.loopback("padded"))) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/v1/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"ab\",\"max_tokens\":24,\"n\":2,"
+                            + "\"temperature\":3,\"seed\":1,\"ignore_eos\":true,\"logprobs\":0,"
+                            + "\"return_token_ids\":true}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            int padding = 0;
+            for (JsonNode c : JSON.readTree(r.body()).get("choices")) {
+                for (int t = 0; t < c.get("token_ids").size(); t++) {
+                    if (c.get("token_ids").get(t).asInt() >= 259) {
+                        padding++;
+                        assertThat(c.get("logprobs").get("tokens").get(t).asText()).isEmpty();
+                    }
+                }
+            }
+            assertThat(padding).as("temperature 3 reaches the padding ids").isPositive();
+            assertThat(m.vocabSize()).isEqualTo(259);
+        }
+    }
+
+    @Test
     void chatTokenizationUsesTheCheckpointsTemplate() throws Exception {
         JsonNode r = post("/tokenize", "{\"messages\":[{\"role\":\"user\",\"content\":\"2+2?\"}]}");
         try (TextTokenizer t = TextTokenizer.load(base)) {

@@ -16,7 +16,11 @@ final class TinyCheckpoints {
 
     /** Random weights from {@code seed} (std 0.3, so distributions are far from uniform). */
     static Path write(Path dir, long seed) throws IOException {
-        try (CausalLM m = CausalLM.random(CONFIG, seed, 0.3)) {
+        return write(dir, seed, CONFIG);
+    }
+
+    static Path write(Path dir, long seed, ModelConfig config) throws IOException {
+        try (CausalLM m = CausalLM.random(config, seed, 0.3)) {
             m.save(dir, DType.F32, 0);
         }
         ByteLevelTokenizerFiles.write(dir, ByteLevelTokenizerFiles.CHATML_SPECIALS);

@@ -23,7 +23,7 @@ import org.prime4j.server.health.HealthProbe;
  */
 class VllmLauncherTest {
 
-    private static final String FAKE_VLLM = """
+    static final String FAKE_VLLM = """
             #!/usr/bin/env bash
             printf '%s\\n' "$@" > "$FAKE_VLLM_DIR/args"
             env > "$FAKE_VLLM_DIR/env"

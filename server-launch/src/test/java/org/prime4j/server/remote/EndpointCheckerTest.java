@@ -36,6 +36,15 @@ class EndpointCheckerTest {
                     EndpointRole.REFERENCE)))
                     .hasMessageContaining("reference endpoint")
                     .hasMessageContaining("does not serve model 'other'; it serves [policy-model]");
+
+            RemoteEndpoint good = new RemoteEndpoint(s.baseUrl(), "POLICY_KEY", "policy-model", EndpointRole.POLICY);
+            RemoteEndpoint badRef = new RemoteEndpoint(s.baseUrl(), "POLICY_KEY", "ref", EndpointRole.REFERENCE);
+            RemoteEndpoint badKey = new RemoteEndpoint(s.baseUrl(), "UNSET", "policy-model", EndpointRole.POLICY);
+            checker.checkAll(java.util.List.of(good));
+            assertThatThrownBy(() -> checker.checkAll(java.util.List.of(good, badRef, badKey)))
+                    .hasMessageStartingWith("2 of 3 endpoints failed")
+                    .hasMessageContaining("model 'ref'")
+                    .hasMessageContaining("UNSET, which is not set");
         }
     }
 
