@@ -47,9 +47,9 @@ final class BenchVerifyCommand implements Callable<Integer> {
             description = "Pool sizes to measure (default: 1 and the number of cores).")
     List<Integer> parallelism = new ArrayList<>();
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
-            description = "At most N items per verifier (default: all).")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N",
+            description = "At most N items per verifier (default: all, but 32 for code, whose items start Python).")
+    Integer limit;
 
     @Option(names = "--warm", paramLabel = "N", defaultValue = "2",
             description = "Untimed warm-up passes before timing (default: ${DEFAULT-VALUE}).")
@@ -110,7 +110,8 @@ final class BenchVerifyCommand implements Callable<Integer> {
             Verifier v = registry.get(name);
             List<VerifierBench.Row> rows;
             try {
-                rows = bench.run(v, set.get(), limit, warm, rounds, sizes.stream().mapToInt(Integer::intValue).toArray());
+                int max = limit != null ? limit : set.get().defaultLimit();
+                rows = bench.run(v, set.get(), max, warm, rounds, sizes.stream().mapToInt(Integer::intValue).toArray());
             } catch (Exception e) {
                 err.println("prime4j bench verify: '" + name + "' cannot run here: " + e.getMessage());
                 continue;
