@@ -9,10 +9,10 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Measure speed against a baseline run in the same process (ratios, not absolute times).",
         subcommands = {
-            BenchCommand.Model.class,
+            BenchModelCommand.class,
             BenchVerifyCommand.class,
-            BenchCommand.Serve.class,
-            BenchCommand.Client.class
+            BenchServeCommand.class,
+            BenchClientCommand.class
         })
 final class BenchCommand implements Runnable {
 
@@ -22,20 +22,4 @@ final class BenchCommand implements Runnable {
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
-
-    @Command(name = "model", mixinStandardHelpOptions = true,
-            description = "Training-step and generation tokens/s of the DJL model against PyTorch eager.")
-    static final class Model extends PendingCommand {}
-
-    @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Math and code verifications per second.")
-    static final class Verify extends PendingCommand {}
-
-    @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = "Embedded server tokens/s at several concurrencies and its HTTP overhead.")
-    static final class Serve extends PendingCommand {}
-
-    @Command(name = "client", mixinStandardHelpOptions = true,
-            description = "Rollout client parse throughput and per-request overhead.")
-    static final class Client extends PendingCommand {}
 }

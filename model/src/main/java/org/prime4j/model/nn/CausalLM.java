@@ -1,0 +1,357 @@
+package org.prime4j.model.nn;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.prime4j.model.io.DType;
+import org.prime4j.model.io.HfCheckpoint;
+import org.prime4j.model.io.HostTensor;
+import org.prime4j.model.DjlRuntime;
+import org.prime4j.model.config.ModelConfig;
+
+/**
+ * A Qwen2 / Llama decoder-only causal LM written from NDArray ops (DJL has no RMSNorm, RoPE, grouped-query
+ * attention or KV cache): embedding, per layer RMSNorm, q/k/v projections (optional biases), rotary
+ * embeddings, grouped-query attention with a causal + padding mask, output projection, RMSNorm, SwiGLU MLP;
+ * final RMSNorm and a tied or separate lm_head. The math is Hugging Face's modeling_qwen2 / modeling_llama.
+ *
+ * <p>Parameters are NDArrays keyed by HF tensor name on the model's own manager. Every call works in a
+ * caller-supplied manager: all intermediates land there (activations are always the first operand), so
+ * closing it frees them and the model's manager holds only the parameters.
+ *
+ * <p>Compute precision is FP32, or FP16 for inference only (meant for GPUs; the FP32 weights are cast per
+ * call). FP16 training is refused: DJL's {@code toType} runs under torch's NoGradGuard, so a per-call cast
+ * cuts the graph between FP16 activations and FP32 master weights.
+ */
+public final class CausalLM implements AutoCloseable {
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final Map<String, NDArray> params = new LinkedHashMap<>();
+    private final Rope rope;
+    private final DataType compute;
+    private ProjectionAdapter adapter;
+
+    private CausalLM(ModelConfig config, Device device, DataType compute) {
+        if (compute != DataType.FLOAT32 && compute != DataType.FLOAT16) {
+            throw new IllegalArgumentException("compute dtype must be FLOAT32 or FLOAT16, got " + compute);
+        }
+        this.config = config;
+        this.manager = DjlRuntime.pytorch().newBaseManager(device);
+        this.rope = new Rope(config.headDim(), config.ropeTheta());
+        this.compute = compute;
+    }
+
+    /** Gaussian(0, std) weights from a seeded host RNG (same seed, same model everywhere); norms 1, biases 0. */
+    public static CausalLM random(ModelConfig config, long seed, double std) {
+        CausalLM m = new CausalLM(config, Device.cpu(), DataType.FLOAT32);
+        Random rng = new Random(seed);
+        for (Map.Entry<String, long[]> e : ParamNames.shapes(config).entrySet()) {
+            String name = e.getKey();
+            float[] data = new float[Math.toIntExact(numel(e.getValue()))];
+            if (name.endsWith("norm.weight")) {
+                java.util.Arrays.fill(data, 1f);
+            } else if (!name.endsWith(".bias")) {
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (float) (rng.nextGaussian() * std);
+                }
+            }
+            m.setParameter(name, data, e.getValue());
+        }
+        return m;
+    }
+
+    /**
+     * A model from host arrays keyed by HF name (e.g. a checkpoint's tensors widened to FP32). Every tensor the
+     * config implies must be present with its exact shape; tensors the config does not use are an error too,
+     * so a mismatched config cannot load silently.
+     */
+    public static CausalLM fromHost(ModelConfig config, Map<String, HostTensor> tensors, Device device,
+                                    DataType compute) {
+        CausalLM m = new CausalLM(config, device, compute);
+        try {
+            m.loadHost(tensors);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        return m;
+    }
+
+    /** Replaces every parameter's values (weight reload); names and shapes must match the config. */
+    public void loadHost(Map<String, HostTensor> tensors) {
+        Map<String, long[]> shapes = ParamNames.shapes(config);
+        for (String name : tensors.keySet()) {
+            if (!shapes.containsKey(name)) {
+                throw new IllegalArgumentException("tensor " + name + " is not a parameter of this "
+                        + config.architecture().hfName + " config (expected e.g. " + ParamNames.EMBED + ")");
+            }
+        }
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            HostTensor t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new IllegalArgumentException("checkpoint lacks tensor " + e.getKey());
+            }
+            if (!java.util.Arrays.equals(t.shape(), e.getValue())) {
+                throw new IllegalArgumentException("tensor " + e.getKey() + " has shape "
+                        + java.util.Arrays.toString(t.shape()) + ", config implies "
+                        + java.util.Arrays.toString(e.getValue()));
+            }
+        }
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            setParameter(e.getKey(), tensors.get(e.getKey()).toFloatArray(), e.getValue());
+        }
+    }
+
+    /** Copies every parameter to the host, keyed by HF name, in checkpoint order. */
+    public Map<String, HostTensor> toHost() {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            out.put(e.getKey(), HostTensor.ofFloats(e.getKey(), e.getValue().getShape().getShape(),
+                    e.getValue().toFloatArray()));
+        }
+        return out;
+    }
+
+    /** Loads an HF model directory (config.json + safetensors) to FP32 on the CPU. */
+    public static CausalLM load(Path dir) throws IOException {
+        try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
+            return fromCheckpoint(ckpt, Device.cpu(), DataType.FLOAT32);
+        }
+    }
+
+    /** A model from an open checkpoint; tensors are read (and widened to FP32) one at a time. */
+    public static CausalLM fromCheckpoint(HfCheckpoint ckpt, Device device, DataType compute) {
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        for (String name : ckpt.tensorNames()) {
+            tensors.put(name, ckpt.tensor(name));
+        }
+        return fromHost(ckpt.config(), tensors, device, compute);
+    }
+
+    /** Writes the weights as an HF checkpoint (atomically, see {@link HfCheckpoint#write}). */
+    public void save(Path dir, DType dtype, long maxShardBytes) throws IOException {
+        HfCheckpoint.write(dir, config, toHost(), dtype, maxShardBytes);
+    }
+
+    private void setParameter(String name, float[] data, long[] shape) {
+        NDArray old = params.get(name);
+        boolean grad = old != null && old.hasGradient();
+        NDArray p = manager.create(data, new Shape(shape));
+        p.setName(name);
+        if (grad) {
+            p.setRequiresGradient(true);
+        }
+        params.put(name, p);
+        if (old != null) {
+            old.close();
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** The model's manager (parameters only); make per-call sub-managers from it. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** FLOAT32, or FLOAT16 (inference only). */
+    public DataType computeType() {
+        return compute;
+    }
+
+    /** Parameters by HF name, in checkpoint order (the arrays themselves: optimizers update them in place). */
+    public Map<String, NDArray> parameters() {
+        return Collections.unmodifiableMap(params);
+    }
+
+    /** Marks every base parameter trainable (full fine-tuning) or frozen (LoRA, inference). */
+    public void setTrainable(boolean trainable) {
+        if (trainable && compute != DataType.FLOAT32) {
+            throw new UnsupportedOperationException("training needs FLOAT32 compute; this model computes in "
+                    + compute + " (DJL's dtype casts are not differentiable, so FP16 master-weight training is "
+                    + "not available)");
+        }
+        for (NDArray p : params.values()) {
+            if (p.hasGradient() != trainable) {
+                p.setRequiresGradient(trainable);
+            }
+        }
+    }
+
+    /** Installs (or with null removes) a correction added to the projections' outputs, e.g. a LoRA adapter. */
+    public void setAdapter(ProjectionAdapter adapter) {
+        this.adapter = adapter;
+    }
+
+    public ProjectionAdapter adapter() {
+        return adapter;
+    }
+
+    /** Logits (rows, width, vocab), FP32, for a left-padded batch: full causal attention, no cache. */
+    public NDArray logits(NDManager call, PaddedBatch batch) {
+        return forward(call, batch.ids(), batch.rows(), batch.width(), batch.positions(), batch.mask(), null,
+                false);
+    }
+
+    /**
+     * The general forward pass.
+     *
+     * @param call      manager for every intermediate and the result
+     * @param ids       row-major (rows x cols) new token ids
+     * @param positions row-major rotary positions of the new tokens
+     * @param keyMask   row-major (rows x (cached + cols)): 1 where a key position holds a real token
+     * @param cache     keys/values of earlier tokens, extended by this call; null for a cache-free pass
+     * @param lastOnly  return logits of the last column only, shape (rows, 1, vocab)
+     */
+    public NDArray forward(NDManager call, long[] ids, int rows, int cols, int[] positions, int[] keyMask,
+                           KvCache cache, boolean lastOnly) {
+        int past = cache == null ? 0 : Math.toIntExact(cache.length());
+        int keys = past + cols;
+        if (ids.length != rows * cols || positions.length != rows * cols || keyMask.length != rows * keys) {
+            throw new IllegalArgumentException("forward inputs do not match " + rows + " x " + cols
+                    + " tokens with " + past + " cached");
+        }
+        NDArray[] rot = rope.tables(call, positions, rows, cols);
+        NDArray cos = cast(rot[0]);
+        NDArray sin = cast(rot[1]);
+        NDArray bias = cast(attentionBias(call, rows, cols, keys, keyMask));
+        NDArray tokens = call.create(ids, new Shape(rows, cols));
+        NDArray h = tokens.getNDArrayInternal()
+                .embedding(tokens, weight(call, ParamNames.EMBED), SparseFormat.DENSE).singletonOrThrow();
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            h = layer(call, i, h, cos, sin, bias, cache);
+        }
+        if (lastOnly) {
+            h = h.get(new NDIndex(":, -1:"));
+        }
+        h = rmsNorm(h, weight(call, ParamNames.FINAL_NORM));
+        String head = config.tieWordEmbeddings() ? ParamNames.EMBED : ParamNames.LM_HEAD;
+        NDArray logits = linear(h, weight(call, head), null);
+        return compute == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
+    }
+
+    private NDArray layer(NDManager call, int i, NDArray h, NDArray cos, NDArray sin, NDArray bias,
+                          KvCache cache) {
+        String p = ParamNames.layer(i);
+        long b = h.getShape().get(0);
+        long t = h.getShape().get(1);
+        int heads = config.numAttentionHeads();
+        int kvHeads = config.numKeyValueHeads();
+        int d = config.headDim();
+
+        NDArray x = rmsNorm(h, weight(call, p + "input_layernorm.weight"));
+        NDArray q = project(call, i, "q_proj", x).reshape(b, t, heads, d);
+        NDArray k = project(call, i, "k_proj", x).reshape(b, t, kvHeads, d);
+        NDArray v = project(call, i, "v_proj", x).reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3);
+        // Scaling q before the product costs less than scaling the (T x T) scores; same math.
+        q = Rope.apply(q, cos, sin).mul(1.0 / Math.sqrt(d)).transpose(0, 2, 1, 3);
+        k = Rope.apply(k, cos, sin).transpose(0, 2, 1, 3);
+        if (cache != null) {
+            NDArray[] kv = cache.append(i, k, v);
+            k = kv[0];
+            v = kv[1];
+        }
+        long keys = k.getShape().get(2);
+        // Grouped-query attention without copying K/V: the G query heads of one KV head become extra rows.
+        int g = config.groupSize();
+        NDArray scores = q.reshape(b, kvHeads, (long) g * t, d).matMul(k.transpose(0, 1, 3, 2))
+                .reshape(b, heads, t, keys).add(bias).softmax(-1);
+        NDArray attn = scores.reshape(b, kvHeads, (long) g * t, keys).matMul(v)
+                .reshape(b, heads, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d);
+        h = h.add(project(call, i, "o_proj", attn));
+
+        x = rmsNorm(h, weight(call, p + "post_attention_layernorm.weight"));
+        NDArray gate = project(call, i, "gate_proj", x);
+        NDArray up = project(call, i, "up_proj", x);
+        NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
+        return h.add(project(call, i, "down_proj", act));
+    }
+
+    private NDArray project(NDManager call, int layer, String proj, NDArray x) {
+        String module = ParamNames.projection(layer, proj);
+        NDArray b = params.containsKey(module + ".bias") ? weight(call, module + ".bias") : null;
+        NDArray y = linear(x, weight(call, module + ".weight"), b);
+        if (adapter != null) {
+            NDArray delta = adapter.delta(module, x);
+            if (delta != null) {
+                y = y.add(delta);
+            }
+        }
+        return y;
+    }
+
+    /** y = x W^T + b through torch's fused linear. */
+    public static NDArray linear(NDArray x, NDArray w, NDArray b) {
+        return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
+    }
+
+    private NDArray rmsNorm(NDArray x, NDArray w) {
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(config.rmsNormEps()).sqrt();
+        return x.div(rms).mul(w);
+    }
+
+    /** The parameter in compute precision; an FP16 copy lives in the call's manager, not the model's. */
+    private NDArray weight(NDManager call, String name) {
+        NDArray p = params.get(name);
+        if (compute == DataType.FLOAT32) {
+            return p;
+        }
+        NDArray c = p.toType(compute, false);
+        c.attach(call);
+        return c;
+    }
+
+    private NDArray cast(NDArray a) {
+        return compute == DataType.FLOAT32 ? a : a.toType(compute, false);
+    }
+
+    /**
+     * Additive mask (rows, 1, cols, keys): 0 where query q (the q-th of the new tokens) may see key k, i.e. the
+     * key is a real token and not in the future; otherwise the most negative finite value (as HF), so that a
+     * padding query, which sees nothing, gets a uniform (finite) distribution instead of NaN.
+     */
+    private NDArray attentionBias(NDManager call, int rows, int cols, int keys, int[] keyMask) {
+        float blocked = compute == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
+        float[] bias = new float[rows * cols * keys];
+        int offset = keys - cols;
+        for (int r = 0; r < rows; r++) {
+            for (int q = 0; q < cols; q++) {
+                int base = (r * cols + q) * keys;
+                for (int k = 0; k < keys; k++) {
+                    if (keyMask[r * keys + k] == 0 || k > offset + q) {
+                        bias[base + k] = blocked;
+                    }
+                }
+            }
+        }
+        return call.create(bias, new Shape(rows, 1, cols, keys));
+    }
+
+    static long numel(long[] shape) {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

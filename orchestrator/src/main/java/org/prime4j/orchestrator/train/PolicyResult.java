@@ -1,0 +1,23 @@
+package org.prime4j.orchestrator.train;
+
+/**
+ * What one PPO update returns; token means are over every response token of every mini-batch and epoch,
+ * taken from the forward pass that produced each gradient.
+ *
+ * @param loss                mean over optimizer steps of the mini-batch loss (PPO + kl - entropy terms)
+ * @param clipFraction        fraction of tokens whose clipped surrogate was the active (larger) loss
+ * @param approxKl            token mean of old - new log-prob (PPO's approximate KL to the behaviour policy)
+ * @param gradNorm            mean over optimizer steps of the global gradient norm before clipping
+ * @param logprobMismatchMean mean |trainer - server| log-prob over tokens, before any update; NaN without
+ *                            server log-probs
+ * @param logprobMismatchMax  max of the same; NaN without server log-probs
+ * @param entropy             token mean of the policy's entropy
+ * @param kl                  token mean of the k3 KL estimate to the reference; NaN without reference log-probs
+ * @param tokens              response tokens in the batch
+ * @param steps               optimizer steps taken (mini-batches x epochs)
+ * @param stepLosses          the loss of each optimizer step, in order
+ * @param stepGradNorms       the pre-clip gradient norm of each optimizer step, in order
+ */
+public record PolicyResult(double loss, double clipFraction, double approxKl, double gradNorm,
+                           double logprobMismatchMean, double logprobMismatchMax, double entropy, double kl,
+                           long tokens, int steps, double[] stepLosses, double[] stepGradNorms) {}

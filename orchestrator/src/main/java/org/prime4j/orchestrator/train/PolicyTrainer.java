@@ -1,0 +1,237 @@
+package org.prime4j.orchestrator.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import java.util.List;
+import org.prime4j.model.nn.CausalLM;
+
+/**
+ * PPO on the policy (DESIGN.md step 9). Per response token, with ratio = exp(log pi - log pi_old):
+ * <pre>
+ *   l_t = max(-A_t * ratio, -A_t * clip(ratio, 1 - eps, 1 + eps))
+ *       + kl_coef * (exp(ref - log pi) - (ref - log pi) - 1)      (k3 estimator, off by default)
+ *       - entropy_coef * H_t                                       (off by default)
+ * </pre>
+ * The loss of a mini-batch is the mean of l_t over all its response tokens. Micro-batches accumulate
+ * gradients, each scaled by the mini-batch's token count so the sum is exactly that mean; then one global-norm
+ * clip and one AdamW step per mini-batch; mini-batches are consecutive slices of the batch, in order, for
+ * {@code epochs} passes.
+ *
+ * <p>Old log-probs are recomputed before the first update ({@code trainer}) or taken from the sampler
+ * ({@code server}); whenever the sampler's log-probs are present, the train/inference mismatch is measured
+ * against the trainer's pre-update log-probs (a no-grad pass, extra in {@code server} mode).
+ *
+ * <p>The trainer takes the model over for training (all parameters trainable) but does not own it: closing
+ * frees the optimizer only.
+ */
+public final class PolicyTrainer implements AutoCloseable {
+
+    private final OptimizedModel trained;
+    private final PolicySettings settings;
+
+    public PolicyTrainer(CausalLM policy, PolicySettings settings) {
+        if (settings == null) {
+            throw new IllegalArgumentException("policy settings must not be null");
+        }
+        this.settings = settings;
+        this.trained = new OptimizedModel(policy, settings.lr(), settings.weightDecay());
+    }
+
+    public PolicySettings settings() {
+        return settings;
+    }
+
+    public CausalLM model() {
+        return trained.model();
+    }
+
+    /** One PPO update on a batch; {@code advantages[i][t]} belongs to response token t of sample i. */
+    public PolicyResult update(List<TrainSample> batch, double[][] advantages) {
+        validate(batch, advantages);
+        int n = batch.size();
+        boolean server = batch.stream().allMatch(s -> s.serverLogprobs() != null);
+        boolean reference = batch.stream().allMatch(s -> s.refLogprobs() != null);
+        float[][] trainerOld = settings.oldLogprobs() == OldLogprobs.TRAINER || server ? logprobs(batch) : null;
+        float[][] old = new float[n][];
+        float[][] ref = new float[n][];
+        for (int i = 0; i < n; i++) {
+            old[i] = settings.oldLogprobs() == OldLogprobs.TRAINER ? trainerOld[i] : batch.get(i).serverLogprobs();
+            ref[i] = reference ? batch.get(i).refLogprobs() : new float[batch.get(i).responseIds().length];
+        }
+        double mismatchSum = 0;
+        double mismatchMax = 0;
+        long tokens = 0;
+        for (int i = 0; i < n; i++) {
+            for (int t = 0; t < batch.get(i).responseIds().length; t++) {
+                if (server) {
+                    double d = Math.abs((double) trainerOld[i][t] - batch.get(i).serverLogprobs()[t]);
+                    mismatchSum += d;
+                    mismatchMax = Math.max(mismatchMax, d);
+                }
+                tokens++;
+            }
+        }
+
+        List<int[]> minis = ResponseBatch.ranges(0, n, settings.miniBatchSize());
+        int steps = minis.size() * settings.epochs();
+        double[] stepLosses = new double[steps];
+        double[] stepNorms = new double[steps];
+        double[] sums = new double[4]; // clipped, old - new, entropy, k3: token sums over all passes
+        int s = 0;
+        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+            for (int[] mini : minis) {
+                long miniTokens = new ResponseBatch(batch.subList(mini[0], mini[1])).tokens();
+                double loss = 0;
+                for (int[] micro : ResponseBatch.ranges(mini[0], mini[1], settings.microBatchSize())) {
+                    loss += backward(batch, micro, old, ref, advantages, reference, miniTokens, sums);
+                }
+                stepLosses[s] = loss;
+                stepNorms[s] = trained.step(settings.maxGradNorm());
+                s++;
+            }
+        }
+        double passTokens = (double) tokens * settings.epochs();
+        return new PolicyResult(mean(stepLosses), sums[0] / passTokens, sums[1] / passTokens, mean(stepNorms),
+                server ? mismatchSum / tokens : Double.NaN, server ? mismatchMax : Double.NaN,
+                sums[2] / passTokens, reference ? sums[3] / passTokens : Double.NaN, tokens, steps, stepLosses,
+                stepNorms);
+    }
+
+    /**
+     * Forward + backward of one micro-batch [from, to); returns its share of the mini-batch loss and adds its
+     * token sums (clipped, approximate KL, entropy, k3 KL) to {@code sums}.
+     */
+    private double backward(List<TrainSample> batch, int[] range, float[][] old, float[][] ref,
+                            double[][] advantages, boolean reference, long miniTokens, double[] sums) {
+        List<TrainSample> micro = batch.subList(range[0], range[1]);
+        ResponseBatch rb = new ResponseBatch(micro);
+        try (NDManager call = trained.scope(); GradientCollector gc = OptimizedModel.collector()) {
+            PolicyTokens pt = PolicyTokens.compute(trained.model(), call, rb.padded(), settings.entropyCoef() > 0);
+            NDArray mask = rb.responseMask(call);
+            NDArray lp = pt.logprobs();
+            NDArray oldLp = rb.scatter(call, slice(old, range));
+            NDArray adv = rb.scatter(call, slice(advantages, range));
+            NDArray ratio = lp.sub(oldLp).exp();
+            NDArray unclipped = adv.neg().mul(ratio);
+            NDArray clipped = adv.neg().mul(ratio.clip(1 - settings.clipEps(), 1 + settings.clipEps()));
+            NDArray tokenLoss = unclipped.maximum(clipped);
+            NDArray refDiff = rb.scatter(call, slice(ref, range)).sub(lp);
+            NDArray k3 = refDiff.exp().sub(refDiff).sub(1f);
+            if (settings.klCoef() > 0) {
+                tokenLoss = tokenLoss.add(k3.mul(settings.klCoef()));
+            }
+            if (settings.entropyCoef() > 0) {
+                tokenLoss = tokenLoss.sub(pt.entropy().mul(settings.entropyCoef()));
+            }
+            NDArray loss = tokenLoss.mul(mask).sum().div((float) miniTokens);
+            gc.backward(loss);
+            sums[0] += clipped.gt(unclipped).toType(DataType.FLOAT32, false).mul(mask).sum()
+                    .getFloat();
+            sums[1] += oldLp.sub(lp).mul(mask).sum().getFloat();
+            sums[2] += pt.entropy().mul(mask).sum().getFloat();
+            if (reference) {
+                sums[3] += k3.mul(mask).sum().getFloat();
+            }
+            return loss.getFloat();
+        }
+    }
+
+    /**
+     * The trainer's no-grad log-probs of every response token, in the very micro-batches of the update (same
+     * padding, same shapes), so that the first mini-batch's ratio is exactly 1.
+     */
+    private float[][] logprobs(List<TrainSample> batch) {
+        float[][] out = new float[batch.size()][];
+        for (int[] range : microBatches(batch.size())) {
+            ResponseBatch rb = new ResponseBatch(batch.subList(range[0], range[1]));
+            try (NDManager call = trained.scope()) {
+                float[][] host = rb.gather(PolicyTokens.compute(trained.model(), call, rb.padded(), false)
+                        .logprobs());
+                System.arraycopy(host, 0, out, range[0], host.length);
+            }
+        }
+        return out;
+    }
+
+    private List<int[]> microBatches(int n) {
+        List<int[]> out = new java.util.ArrayList<>();
+        for (int[] mini : ResponseBatch.ranges(0, n, settings.miniBatchSize())) {
+            out.addAll(ResponseBatch.ranges(mini[0], mini[1], settings.microBatchSize()));
+        }
+        return out;
+    }
+
+    private static float[][] slice(float[][] rows, int[] range) {
+        return java.util.Arrays.copyOfRange(rows, range[0], range[1]);
+    }
+
+    private static double[][] slice(double[][] rows, int[] range) {
+        return java.util.Arrays.copyOfRange(rows, range[0], range[1]);
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private void validate(List<TrainSample> batch, double[][] advantages) {
+        if (batch == null || batch.isEmpty()) {
+            throw new IllegalArgumentException("policy batch is empty");
+        }
+        if (advantages == null || advantages.length != batch.size()) {
+            throw new IllegalArgumentException("advantages have " + (advantages == null ? 0 : advantages.length)
+                    + " rows for " + batch.size() + " responses");
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            TrainSample s = batch.get(i);
+            if (advantages[i] == null || advantages[i].length != s.responseIds().length) {
+                throw new IllegalArgumentException("advantages of response " + i + " have "
+                        + (advantages[i] == null ? 0 : advantages[i].length) + " entries for "
+                        + s.responseIds().length + " tokens");
+            }
+            for (int t = 0; t < advantages[i].length; t++) {
+                if (!Double.isFinite(advantages[i][t])) {
+                    throw new IllegalArgumentException("advantage " + t + " of response " + i + " is not finite: "
+                            + advantages[i][t]);
+                }
+            }
+            if (settings.oldLogprobs() == OldLogprobs.SERVER && s.serverLogprobs() == null) {
+                throw new IllegalArgumentException("old_logprobs: server, but response " + i
+                        + " has no server log-probs");
+            }
+            if (settings.klCoef() > 0 && s.refLogprobs() == null) {
+                throw new IllegalArgumentException("kl_coef > 0, but response " + i + " has no reference log-probs");
+            }
+        }
+    }
+
+    /** Weights + optimizer moments + step count, for a checkpoint. */
+    public TrainerState state() {
+        return trained.state();
+    }
+
+    /** Restores a {@link #state()}; the next update continues exactly where that one left off. */
+    public void restore(TrainerState state) {
+        trained.restore(state);
+    }
+
+    /** Learning-rate schedules; the moments are kept. */
+    public void setLearningRate(double lr) {
+        trained.optimizer().setLearningRate(lr);
+    }
+
+    /** Optimizer steps taken so far. */
+    public long steps() {
+        return trained.optimizer().steps();
+    }
+
+    @Override
+    public void close() {
+        trained.close();
+    }
+}

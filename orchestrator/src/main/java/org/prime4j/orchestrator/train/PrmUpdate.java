@@ -1,0 +1,27 @@
+package org.prime4j.orchestrator.train;
+
+import java.util.Locale;
+
+/** When the implicit PRM is updated relative to computing the process rewards (DESIGN.md step 6). */
+public enum PrmUpdate {
+    /** Paper default: rewards come from the same pre-update forward pass that produced the gradient. */
+    AFTER,
+    /** Update first, then a second (no-grad) forward pass for the rewards. */
+    BEFORE,
+    /** No update: one no-grad forward pass (a frozen PRM). */
+    NONE;
+
+    /** Parses the config spelling ({@code after}, {@code before}, {@code none}). */
+    public static PrmUpdate parse(String s) {
+        for (PrmUpdate u : values()) {
+            if (u.name().equalsIgnoreCase(s == null ? "" : s.trim())) {
+                return u;
+            }
+        }
+        throw new IllegalArgumentException("prm_update must be one of after, before, none; got " + s);
+    }
+
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,22 @@
+package org.prime4j.orchestrator.train;
+
+import java.util.Map;
+import org.prime4j.model.io.HostTensor;
+
+/**
+ * Everything a trainer needs to resume exactly, on the host: the model's weights by HF name, AdamW's moments
+ * ({@code <param>.exp_avg}, {@code <param>.exp_avg_sq}) and the optimizer's step count (bias correction).
+ */
+public record TrainerState(Map<String, HostTensor> weights, Map<String, HostTensor> optimizer, long steps) {
+
+    public TrainerState {
+        if (weights == null || optimizer == null) {
+            throw new IllegalArgumentException("trainer state needs weights and optimizer tensors");
+        }
+        if (steps < 0) {
+            throw new IllegalArgumentException("optimizer steps must be >= 0, got " + steps);
+        }
+        weights = Map.copyOf(weights);
+        optimizer = Map.copyOf(optimizer);
+    }
+}

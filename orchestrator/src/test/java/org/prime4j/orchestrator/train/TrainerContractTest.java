@@ -1,0 +1,186 @@
+package org.prime4j.orchestrator.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.prime4j.model.config.ModelConfig;
+import org.prime4j.model.io.HostTensor;
+import org.prime4j.model.nn.CausalLM;
+import org.prime4j.model.score.Scorer;
+import org.prime4j.model.score.SequenceScores;
+import org.prime4j.orchestrator.prime.ImplicitPrm;
+
+/** The trainers' contract on a tiny random model, against the model module's independent scoring path. */
+class TrainerContractTest {
+
+    static final ModelConfig TINY = ModelConfig.tiny(ModelConfig.Architecture.QWEN2, 16, 1, 2, 1, 32);
+
+    static CausalLM model() {
+        return CausalLM.random(TINY, 3, 0.2);
+    }
+
+    /** Two groups of two responses of unequal lengths; outcomes 1,0 / 0,1; reference log-probs made up. */
+    static List<TrainSample> batch(boolean serverLogprobs, CausalLM scorer) {
+        Random rng = new Random(7);
+        int[][] prompts = {{1, 2, 3}, {4, 5}};
+        List<TrainSample> out = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            int[] prompt = prompts[i / 2];
+            int[] response = new int[2 + i];
+            for (int t = 0; t < response.length; t++) {
+                response[t] = 6 + rng.nextInt(20);
+            }
+            float[] ref = new float[response.length];
+            for (int t = 0; t < ref.length; t++) {
+                ref[t] = (float) (-3.5 + rng.nextGaussian() * 0.3);
+            }
+            float[] server = serverLogprobs ? scored(scorer, prompt, response) : null;
+            out.add(new TrainSample(prompt, response, server, ref, i == 0 || i == 3 ? 1.0 : 0.0));
+        }
+        return out;
+    }
+
+    /** The response log-probs by Scorer (one sequence alone, no padding). */
+    static float[] scored(CausalLM model, int[] prompt, int[] response) {
+        int[] seq = new TrainSample(prompt, response, null, null, 0).sequence();
+        SequenceScores s = Scorer.score(model, List.of(seq), 0).get(0);
+        return Arrays.copyOfRange(s.logprobs(), prompt.length - 1, seq.length - 1);
+    }
+
+    @Test
+    void frozenPrmGivesLogRatiosAgainstTheReferenceAndTheMeanBce() {
+        try (CausalLM m = model(); PrmTrainer prm = new PrmTrainer(m, settings(PrmUpdate.NONE))) {
+            List<TrainSample> batch = batch(false, null);
+            Map<String, HostTensor> before = m.toHost();
+            PrmResult r = prm.step(batch, 2);
+            double loss = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                TrainSample s = batch.get(i);
+                float[] lp = scored(m, s.promptIds(), s.responseIds());
+                for (int t = 0; t < lp.length; t++) {
+                    assertThat(r.q()[i][t]).isCloseTo(lp[t] - s.refLogprobs()[t], within(1e-5));
+                }
+                assertThat(r.outcomeLogits()[i]).isEqualTo(ImplicitPrm.outcomeLogit(r.q()[i], 0.05));
+                loss += ImplicitPrm.bceWithLogits(r.outcomeLogits()[i], s.outcome());
+            }
+            assertThat(r.loss()).isCloseTo(loss / 4, within(1e-12));
+            assertThat(r.gradNorm()).isNaN();
+            assertThat(r.tokens()).isEqualTo(2 + 3 + 4 + 5);
+            assertThat(r.pairs()).isEqualTo(2);
+            double[] z = r.outcomeLogits();
+            double right = (z[0] > z[1] ? 1 : 0) + (z[3] > z[2] ? 1 : 0);
+            assertThat(r.pairwiseAccuracy()).isEqualTo(right / 2);
+            assertThat(prm.steps()).isZero();
+            assertThat(m.toHost().get("model.norm.weight").toFloatArray())
+                    .containsExactly(before.get("model.norm.weight").toFloatArray());
+        }
+    }
+
+    @Test
+    void afterModeRewardsComeFromThePreUpdatePassAndBeforeModeFromThePostUpdateOne() {
+        List<TrainSample> batch = batch(false, null);
+        double[][] frozen;
+        try (CausalLM m = model(); PrmTrainer prm = new PrmTrainer(m, settings(PrmUpdate.NONE))) {
+            frozen = prm.step(batch, 2).q();
+        }
+        try (CausalLM m = model(); PrmTrainer prm = new PrmTrainer(m, settings(PrmUpdate.AFTER))) {
+            PrmResult r = prm.step(batch, 2);
+            assertClose(r.q(), frozen, 1e-6);
+            assertThat(r.gradNorm()).isPositive();
+            assertThat(prm.steps()).isEqualTo(1);
+            // the update moved the model: the next forward pass differs
+            assertThat(maxDiff(prm.step(batch, 2).q(), frozen)).isGreaterThan(1e-3);
+        }
+        try (CausalLM m = model(); PrmTrainer prm = new PrmTrainer(m, settings(PrmUpdate.BEFORE))) {
+            PrmResult r = prm.step(batch, 2);
+            assertThat(maxDiff(r.q(), frozen)).isGreaterThan(1e-3);
+            try (PrmTrainer look = new PrmTrainer(m, settings(PrmUpdate.NONE))) {
+                assertClose(r.q(), look.step(batch, 2).q(), 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void firstPpoMiniBatchHasRatioOneAndMismatchIsMeasuredAgainstTheServer() {
+        try (CausalLM m = model()) {
+            List<TrainSample> batch = batch(true, m);
+            double[][] adv = new double[4][];
+            for (int i = 0; i < 4; i++) {
+                adv[i] = new double[batch.get(i).responseIds().length];
+                Arrays.fill(adv[i], i % 2 == 0 ? 1.0 : -1.0);
+            }
+            try (PolicyTrainer ppo = new PolicyTrainer(m, PolicySettings.defaults(1e-2, 4, 2))) {
+                PolicyResult r = ppo.update(batch, adv);
+                assertThat(r.steps()).isEqualTo(1);
+                assertThat(r.clipFraction()).isZero();
+                assertThat(r.approxKl()).isCloseTo(0, within(1e-7));
+                assertThat(r.logprobMismatchMax()).isLessThan(1e-5);
+                assertThat(r.tokens()).isEqualTo(14);
+                assertThat(r.gradNorm()).isPositive();
+                assertThat(r.entropy()).isBetween(0.0, Math.log(32) + 1e-6);
+                assertThat(r.kl()).isGreaterThanOrEqualTo(0);
+                // ratio 1: the loss is -mean advantage over the tokens
+                double sum = 0;
+                for (double[] row : adv) {
+                    for (double a : row) {
+                        sum -= a;
+                    }
+                }
+                assertThat(r.loss()).isCloseTo(sum / 14, within(1e-6));
+            }
+        }
+    }
+
+    @Test
+    void badInputIsRejectedWithTheFieldNamed() {
+        assertThatThrownBy(() -> new TrainSample(new int[0], new int[] {1}, null, null, 1))
+                .hasMessageContaining("promptIds");
+        assertThatThrownBy(() -> new TrainSample(new int[] {1}, new int[] {1, 2}, null, new float[] {-1}, 1))
+                .hasMessageContaining("refLogprobs has 1 entries for 2");
+        assertThatThrownBy(() -> new TrainSample(new int[] {1}, new int[] {1}, new float[] {Float.NaN}, null, 1))
+                .hasMessageContaining("serverLogprobs[0]");
+        assertThatThrownBy(() -> new TrainSample(new int[] {1}, new int[] {1}, null, null, 1.5))
+                .hasMessageContaining("outcome");
+        assertThatThrownBy(() -> new PolicySettings(1e-3, 0.2, 4, 8, 1, 1, OldLogprobs.TRAINER, 0, 0, 0))
+                .hasMessageContaining("micro_batch_size");
+        assertThatThrownBy(() -> PrmUpdate.parse("later")).hasMessageContaining("prm_update");
+        try (CausalLM m = model(); PrmTrainer prm = new PrmTrainer(m, settings(PrmUpdate.AFTER));
+             PolicyTrainer ppo = new PolicyTrainer(m, new PolicySettings(1e-3, 0.2, 4, 2, 1, 1,
+                     OldLogprobs.SERVER, 0, 0, 0))) {
+            List<TrainSample> batch = batch(false, null);
+            assertThatThrownBy(() -> prm.step(batch, 3)).hasMessageContaining("groups of 3");
+            double[][] adv = new double[4][3];
+            assertThatThrownBy(() -> ppo.update(batch, adv)).hasMessageContaining("advantages of response 0 have 3 entries for 2");
+            double[][] ok = new double[4][];
+            for (int i = 0; i < 4; i++) {
+                ok[i] = new double[batch.get(i).responseIds().length];
+            }
+            assertThatThrownBy(() -> ppo.update(batch, ok)).hasMessageContaining("server log-probs");
+        }
+    }
+
+    static PrmSettings settings(PrmUpdate mode) {
+        return new PrmSettings(0.05, 0.05, mode, 3, 1.0, 0.0);
+    }
+
+    static double maxDiff(double[][] a, double[][] b) {
+        double worst = 0;
+        for (int i = 0; i < a.length; i++) {
+            for (int t = 0; t < a[i].length; t++) {
+                worst = Math.max(worst, Math.abs(a[i][t] - b[i][t]));
+            }
+        }
+        return worst;
+    }
+
+    static void assertClose(double[][] a, double[][] b, double tol) {
+        assertThat(maxDiff(a, b)).isLessThan(tol);
+    }
+}

@@ -1,0 +1,271 @@
+package org.prime4j.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+import org.prime4j.server.model.ChatMessage;
+import org.prime4j.server.model.GeneratedSequence;
+import org.prime4j.server.model.PromptScores;
+import org.prime4j.server.model.SamplingParams;
+import org.prime4j.server.model.ScoreRequest;
+import org.prime4j.server.model.SequenceRequest;
+import org.prime4j.server.model.ServingModel;
+import org.prime4j.server.model.TopLogprobs;
+
+/**
+ * A deterministic stand-in for the DJL model: characters are tokens (id 0 is EOS, 1 is BOS, 2.. are ASCII
+ * 32..126), the next-token logits are a fixed function of the last token, the position, the weights
+ * "version" (read from {@code <dir>/version} on reload) and the LoRA adapter. Sampling follows vLLM's rules
+ * (temperature, top-k, top-p, per-sequence seed), so the HTTP layer's tests can compute exact expectations.
+ */
+final class FakeServingModel implements ServingModel {
+
+    static final int EOS = 0;
+    static final int BOS = 1;
+    static final int VOCAB = 97;
+
+    private final Path path;
+    private final int maxModelLen;
+    private volatile int version;
+    private volatile long reloadDelayMillis;
+    private final Map<String, Integer> loras = new HashMap<>();
+    final List<Integer> generateBatchSizes = new CopyOnWriteArrayList<>();
+    final List<Integer> scoreBatchSizes = new CopyOnWriteArrayList<>();
+
+    FakeServingModel(Path path, int version, int maxModelLen) {
+        this.path = path;
+        this.version = version;
+        this.maxModelLen = maxModelLen;
+    }
+
+    /** Makes the next reloads slow, so tests can send requests while one is loading. */
+    void reloadDelay(long millis) {
+        this.reloadDelayMillis = millis;
+    }
+
+    int version() {
+        return version;
+    }
+
+    @Override
+    public int maxModelLen() {
+        return maxModelLen;
+    }
+
+    @Override
+    public int vocabSize() {
+        return VOCAB;
+    }
+
+    @Override
+    public Path modelPath() {
+        return path;
+    }
+
+    @Override
+    public int[] tokenize(String text, boolean addSpecialTokens) {
+        IntStream chars = text.chars().map(c -> c >= 32 && c <= 126 ? c - 30 : '?' - 30);
+        return addSpecialTokens ? IntStream.concat(IntStream.of(BOS), chars).toArray() : chars.toArray();
+    }
+
+    @Override
+    public int[] tokenizeChat(List<ChatMessage> messages, boolean addGenerationPrompt, boolean addSpecialTokens) {
+        StringBuilder sb = new StringBuilder();
+        for (ChatMessage m : messages) {
+            sb.append(m.role()).append(": ").append(m.content()).append('\n');
+        }
+        if (addGenerationPrompt) {
+            sb.append("assistant: ");
+        }
+        return tokenize(sb.toString(), addSpecialTokens);
+    }
+
+    @Override
+    public String detokenize(int[] ids, boolean skipSpecialTokens) {
+        StringBuilder sb = new StringBuilder();
+        for (int id : ids) {
+            if (!(skipSpecialTokens && id < 2)) {
+                sb.append(tokenText(id));
+            }
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String tokenText(int id) {
+        return id == EOS ? "<eos>" : id == BOS ? "<bos>" : String.valueOf((char) (id + 30));
+    }
+
+    /** Raw next-token logits after {@code context}. */
+    double[] logits(int[] context, int length, String lora) {
+        int prev = context[length - 1];
+        int bias = lora == null ? -1 : loras.get(lora);
+        double[] z = new double[VOCAB];
+        for (int v = 0; v < VOCAB; v++) {
+            z[v] = 4 * Math.sin(0.37 * v * (prev + 1) + 0.11 * length + version) + (v == bias ? 6 : 0);
+        }
+        z[EOS] += (length - 24) * 0.4; // sequences end on their own after a while
+        z[BOS] = -30; // never generated, so texts and token counts line up in tests
+        return z;
+    }
+
+    static double[] logSoftmax(double[] z) {
+        double max = Arrays.stream(z).max().orElseThrow();
+        double sum = 0;
+        for (double x : z) {
+            sum += Math.exp(x - max);
+        }
+        double lse = max + Math.log(sum);
+        return Arrays.stream(z).map(x -> x - lse).toArray();
+    }
+
+    static TopLogprobs top(double[] lp, int k) {
+        int[] ids = IntStream.range(0, lp.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer v) -> -lp[v]).thenComparingInt(v -> v))
+                .limit(k).mapToInt(Integer::intValue).toArray();
+        float[] values = new float[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            values[i] = (float) lp[ids[i]];
+        }
+        return new TopLogprobs(ids, values);
+    }
+
+    @Override
+    public List<PromptScores> scorePrompts(List<ScoreRequest> batch) {
+        scoreBatchSizes.add(batch.size());
+        List<PromptScores> out = new ArrayList<>();
+        for (ScoreRequest r : batch) {
+            int[] ids = r.promptIds();
+            float[] lps = new float[ids.length - 1];
+            int[] ranks = new int[ids.length - 1];
+            List<TopLogprobs> tops = new ArrayList<>();
+            for (int j = 1; j < ids.length; j++) {
+                double[] lp = logSoftmax(logits(ids, j, r.lora()));
+                double actual = lp[ids[j]];
+                lps[j - 1] = (float) actual;
+                ranks[j - 1] = 1 + (int) Arrays.stream(lp).filter(x -> x > actual).count();
+                tops.add(top(lp, r.topK()));
+            }
+            out.add(new PromptScores(lps, ranks, tops));
+        }
+        return out;
+    }
+
+    @Override
+    public List<GeneratedSequence> generate(List<SequenceRequest> batch) {
+        generateBatchSizes.add(batch.size());
+        List<GeneratedSequence> out = new ArrayList<>();
+        for (SequenceRequest r : batch) {
+            out.add(sample(r));
+        }
+        return out;
+    }
+
+    private GeneratedSequence sample(SequenceRequest r) {
+        SamplingParams p = r.params();
+        SplittableRandom rng = new SplittableRandom(p.seed());
+        int[] seq = Arrays.copyOf(r.promptIds(), r.promptIds().length + p.maxTokens());
+        int len = r.promptIds().length;
+        List<Integer> ids = new ArrayList<>();
+        List<Float> lps = new ArrayList<>();
+        List<TopLogprobs> tops = new ArrayList<>();
+        GeneratedSequence.Finish finish = GeneratedSequence.Finish.LENGTH;
+        for (int t = 0; t < p.maxTokens(); t++) {
+            double[] z = logits(seq, len, r.lora());
+            double[] lp = processed(z, p);
+            int next;
+            if (p.greedy()) {
+                next = top(lp, 1).tokenIds()[0];
+            } else {
+                double u = rng.nextDouble();
+                double c = 0;
+                next = VOCAB - 1;
+                for (int v = 0; v < VOCAB; v++) {
+                    c += Math.exp(lp[v]);
+                    if (u < c) {
+                        next = v;
+                        break;
+                    }
+                }
+                while (lp[next] == Double.NEGATIVE_INFINITY) {
+                    next--; // rounding at the tail of the cumulative sum
+                }
+            }
+            seq[len++] = next;
+            ids.add(next);
+            if (p.logprobs() >= 0) {
+                lps.add((float) lp[next]);
+                tops.add(top(lp, p.logprobs()));
+            }
+            if ((next == EOS && !p.ignoreEos()) || p.stopTokenIds().contains(next)) {
+                finish = GeneratedSequence.Finish.STOP;
+                break;
+            }
+        }
+        float[] lpArr = new float[lps.size()];
+        for (int i = 0; i < lpArr.length; i++) {
+            lpArr[i] = lps.get(i);
+        }
+        return new GeneratedSequence(ids.stream().mapToInt(Integer::intValue).toArray(),
+                p.logprobs() >= 0 ? lpArr : null, p.logprobs() >= 0 ? tops : null, finish);
+    }
+
+    /** vLLM's processed log-probs: temperature, then top-k, then top-p, renormalized. */
+    static double[] processed(double[] z, SamplingParams p) {
+        double[] scaled = p.greedy() ? z.clone() : Arrays.stream(z).map(x -> x / p.temperature()).toArray();
+        double[] lp = logSoftmax(scaled);
+        Integer[] order = IntStream.range(0, lp.length).boxed()
+                .sorted(Comparator.comparingDouble((Integer v) -> -lp[v]).thenComparingInt(v -> v))
+                .toArray(Integer[]::new);
+        boolean[] keep = new boolean[lp.length];
+        double mass = 0;
+        for (int i = 0; i < order.length; i++) {
+            if (p.topK() > 0 && i >= p.topK()) {
+                break;
+            }
+            keep[order[i]] = true;
+            mass += Math.exp(lp[order[i]]);
+            if (mass >= p.topP()) {
+                break;
+            }
+        }
+        double[] filtered = new double[lp.length];
+        for (int v = 0; v < lp.length; v++) {
+            filtered[v] = keep[v] ? scaled[v] : Double.NEGATIVE_INFINITY;
+        }
+        return logSoftmax(filtered);
+    }
+
+    @Override
+    public void reloadWeights(Path dir) throws IOException {
+        int next = Integer.parseInt(Files.readString(dir.resolve("version")).trim());
+        try {
+            Thread.sleep(reloadDelayMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        version = next;
+    }
+
+    @Override
+    public void loadLora(String name, Path dir) throws IOException {
+        loras.put(name, Integer.parseInt(Files.readString(dir.resolve("bias_token")).trim()));
+    }
+
+    @Override
+    public void unloadLora(String name) {
+        loras.remove(name);
+    }
+
+    @Override
+    public void close() {}
+}

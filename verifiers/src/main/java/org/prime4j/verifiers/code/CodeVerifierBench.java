@@ -1,0 +1,147 @@
+package org.prime4j.verifiers.code;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.prime4j.verifiers.Verification;
+import org.prime4j.verifiers.VerificationItem;
+
+/**
+ * Code verifications per second on the 164 HumanEval canonical solutions, 1 and 2 items at a time, for each
+ * sandbox that works here. The baseline, measured in the same run, is the bare cost of the same programs:
+ * one plain {@code python3} process per item (these are the benchmark's own trusted solutions), so the ratio
+ * is what the sandbox and harness cost on top of starting Python.
+ */
+public final class CodeVerifierBench {
+
+    private static final int[] CONCURRENCY = {1, 2};
+
+    private CodeVerifierBench() {
+    }
+
+    /** Reads HumanEval from {@code <prime4j.shared.dir>/data/bench/HumanEval.jsonl} (default {@code ../shared}). */
+    public static void run(PrintStream out) throws Exception {
+        String shared = System.getProperty("prime4j.shared.dir", "../shared");
+        run(Path.of(shared, "data", "bench", "HumanEval.jsonl"), out);
+    }
+
+    public static void run(Path humanEvalJsonl, PrintStream out) throws Exception {
+        if (!Files.isRegularFile(humanEvalJsonl)) {
+            throw new IOException("HumanEval not found: " + humanEvalJsonl);
+        }
+        List<VerificationItem> items = new ArrayList<>();
+        List<String> programs = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(humanEvalJsonl)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            ObjectNode p = (ObjectNode) json.readTree(line);
+            String solution = p.get("canonical_solution").asText();
+            programs.add(p.get("prompt").asText() + solution + "\n" + p.get("test").asText() + "\ncheck("
+                    + p.get("entry_point").asText() + ")\n");
+            ObjectNode extra = p.deepCopy();
+            extra.remove(List.of("canonical_solution", "task_id"));
+            items.add(new VerificationItem(solution, "", extra));
+        }
+        CodeVerifierConfig defaults = CodeVerifierConfig.defaults();
+        out.printf(Locale.ROOT, "code verifier on %d HumanEval canonical solutions, %d cores, python %s, "
+                + "load average at start %s%n%n", items.size(), Runtime.getRuntime().availableProcessors(),
+                defaults.python(), loadAverage());
+        out.println("| runner | items at a time | verifications/s | vs bare python3 | all passed |");
+        out.println("|---|---|---|---|---|");
+        double[] base = new double[CONCURRENCY.length];
+        for (int k = 0; k < CONCURRENCY.length; k++) {
+            int c = CONCURRENCY[k];
+            Path python = defaults.python();
+            Measured m = measure(programs, c, program -> barePython(python, program));
+            base[k] = m.perSecond();
+            row(out, "bare python3 (baseline, unsandboxed)", c, m, 1.0);
+        }
+        for (SandboxMode mode : List.of(SandboxMode.BWRAP, SandboxMode.UNSHARE)) {
+            CodeVerifier v = new CodeVerifier(defaults.withSandbox(mode));
+            try {
+                v.warmUp();
+            } catch (SandboxUnavailableException e) {
+                out.printf("| %s | - | unavailable here | | |%n", mode.name().toLowerCase(Locale.ROOT));
+                continue;
+            }
+            for (int k = 0; k < CONCURRENCY.length; k++) {
+                Measured m = measure(items, CONCURRENCY[k], item -> v.verify(item).score() == 1.0);
+                row(out, "code verifier, " + mode.name().toLowerCase(Locale.ROOT), CONCURRENCY[k], m,
+                        m.perSecond() / base[k]);
+            }
+        }
+    }
+
+    private static void row(PrintStream out, String runner, int c, Measured m, double ratio) {
+        out.printf(Locale.ROOT, "| %s | %d | %.1f | %.2fx | %d/%d |%n", runner, c, m.perSecond(), ratio,
+                m.passed(), m.total());
+    }
+
+    private record Measured(double perSecond, int passed, int total) {
+    }
+
+    private interface Check<T> {
+        boolean passes(T t) throws Exception;
+    }
+
+    private static <T> Measured measure(List<T> work, int concurrency, Check<T> check) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        try {
+            List<Callable<Boolean>> tasks = new ArrayList<>();
+            for (T t : work) {
+                tasks.add(() -> check.passes(t));
+            }
+            pool.invokeAll(tasks.subList(0, Math.min(8, tasks.size()))); // warm caches and the JIT
+            long t0 = System.nanoTime();
+            int passed = 0;
+            for (Future<Boolean> f : pool.invokeAll(tasks)) {
+                passed += f.get() ? 1 : 0;
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Measured(work.size() / seconds, passed, work.size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static boolean barePython(Path python, String program) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(python.toString(), "-I", "-B", "-c", program)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return false;
+        }
+        return p.exitValue() == 0;
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0) {
+            run(Path.of(args[0]), System.out);
+        } else {
+            run(System.out);
+        }
+    }
+}

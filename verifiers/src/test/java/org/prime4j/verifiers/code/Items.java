@@ -1,0 +1,91 @@
+package org.prime4j.verifiers.code;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.prime4j.verifiers.VerificationItem;
+
+/** Test fixtures shared by the code-verifier tests. */
+final class Items {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private Items() {
+    }
+
+    static String fenced(String code) {
+        return "Here is my solution.\n\n```python\n" + code + "\n```\n";
+    }
+
+    /** An Eurus-2-RL-Data style item: the tests are a JSON string in ground_truth. */
+    static VerificationItem io(String code, String groundTruthJson) {
+        return VerificationItem.of(fenced(code), groundTruthJson);
+    }
+
+    static VerificationItem withExtra(String response, String json) {
+        try {
+            return new VerificationItem(response, "", (ObjectNode) JSON.readTree(json));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A config for tests: the given sandbox and short limits. */
+    static CodeVerifierConfig config(SandboxMode mode, Duration timeLimit, Duration testTimeout) {
+        return CodeVerifierConfig.defaults().withSandbox(mode).withTimes(timeLimit, testTimeout);
+    }
+
+    /** The sandbox kinds that work on this machine (tests are parameterized over them). */
+    static Stream<SandboxMode> workingSandboxes() {
+        List<SandboxMode> modes = new ArrayList<>();
+        for (SandboxMode m : List.of(SandboxMode.BWRAP, SandboxMode.UNSHARE)) {
+            try {
+                Sandbox.open(CodeVerifierConfig.defaults().withSandbox(m));
+                modes.add(m);
+            } catch (SandboxUnavailableException e) {
+                // not here: skipped
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return modes.stream();
+    }
+
+    /** Live processes whose real uid lies in the verifier's sandbox uid range. */
+    static List<String> sandboxProcesses(CodeVerifierConfig c) {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().matches("\\d+")).forEach(p -> {
+                try {
+                    for (String line : Files.readAllLines(p.resolve("status"))) {
+                        if (line.startsWith("Uid:")) {
+                            long uid = Long.parseLong(line.split("\\s+")[1]);
+                            if (uid >= c.firstUid() && uid < (long) c.firstUid() + c.uidCount()) {
+                                found.add(p.getFileName() + " uid " + uid);
+                            }
+                        }
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // exited while we looked
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /** Sandbox working directories left in the temp dir. */
+    static List<Path> leftoverDirs() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return s.filter(p -> p.getFileName().toString().startsWith("prime4j-code-")).toList();
+        }
+    }
+}

@@ -1,0 +1,264 @@
+package org.prime4j.verifiers.code;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.prime4j.verifiers.Verification;
+import org.prime4j.verifiers.VerificationItem;
+
+/**
+ * Hostile programs in every sandbox that works on this machine: each must score 0, within its time limit,
+ * leaving no process and no working directory behind. Each containment check has a control that passes when
+ * the program's goal is reachable, so a check cannot pass by accident.
+ */
+class SandboxContainmentTest {
+
+    private static final Duration LIMIT = Duration.ofSeconds(2);
+    private static final Duration TEST_LIMIT = Duration.ofSeconds(1);
+    /** Time allowed beyond the limit: sandbox start-up and teardown on a busy 2-core machine. */
+    private static final long SLACK_MS = 3000;
+
+    private static final Map<SandboxMode, CodeVerifier> VERIFIERS = new ConcurrentHashMap<>();
+
+    private CodeVerifierConfig lastConfig;
+
+    static Stream<SandboxMode> sandboxes() {
+        return Items.workingSandboxes();
+    }
+
+    private Verification verify(SandboxMode mode, String code, String expectedOutput) throws Exception {
+        CodeVerifier v = VERIFIERS.computeIfAbsent(mode, m -> new CodeVerifier(Items.config(m, LIMIT, TEST_LIMIT)));
+        lastConfig = v.config();
+        v.warmUp(); // the probe (once per sandbox kind) stays outside the timing
+        ObjectNode gt = Items.JSON.createObjectNode();
+        gt.putArray("inputs").add("");
+        gt.putArray("outputs").add(expectedOutput);
+        long t0 = System.nanoTime();
+        Verification result = v.verify(Items.io(code, gt.toString()));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(ms).as("verification time").isLessThan(LIMIT.toMillis() + SLACK_MS);
+        return result;
+    }
+
+    private List<String> processesBefore;
+    private List<Path> dirsBefore;
+
+    /** What an earlier, killed JVM may have left (a JVM cannot clean up after SIGKILL) is not this test's. */
+    @BeforeEach
+    void snapshot() throws IOException {
+        processesBefore = Items.sandboxProcesses(CodeVerifierConfig.defaults());
+        dirsBefore = Items.leftoverDirs();
+    }
+
+    @AfterEach
+    void nothingLeft() throws IOException {
+        if (lastConfig != null) {
+            assertThat(Items.sandboxProcesses(lastConfig)).as("sandbox processes still running")
+                    .isSubsetOf(processesBefore);
+        }
+        assertThat(Items.leftoverDirs()).as("sandbox working directories left behind").isSubsetOf(dirsBefore);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void filesOutsideTheWorkingDirectoryAreOutOfReach(SandboxMode mode, @TempDir Path tmp) throws Exception {
+        Path secret = tmp.resolve("secret.txt");
+        Files.writeString(secret, "s3cr3t");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String read = "print(open(%s).read().strip())";
+        assertThat(verify(mode, "print('s3cr3t')", "s3cr3t").score()).as("control").isEqualTo(1.0);
+        assertThat(verify(mode, read.formatted(py(secret)), "s3cr3t").score()).isEqualTo(0.0);
+
+        // a world-readable file of this project: hidden by the sandbox's file system view, not by its mode
+        Path pom = Path.of("pom.xml").toAbsolutePath();
+        Assumptions.assumeTrue(Files.isReadable(pom));
+        String first = Files.readAllLines(pom).get(0).strip();
+        assertThat(verify(mode, "print(open(%s).readline().strip())".formatted(py(pom)), first).score())
+                .isEqualTo(0.0);
+        assertThat(verify(mode, "print(open('/etc/shadow').read()[:4])", "root").score()).isEqualTo(0.0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void noNetworkNotEvenLoopback(SandboxMode mode) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            AtomicInteger accepted = new AtomicInteger();
+            server.setSoTimeout(200);
+            CompletableFuture<Void> acceptor = CompletableFuture.runAsync(() -> {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+                while (System.nanoTime() < until) {
+                    try (Socket s = server.accept()) {
+                        accepted.incrementAndGet();
+                    } catch (SocketTimeoutException e) {
+                        // keep listening
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            String code = "import socket\ns = socket.create_connection(('127.0.0.1', %d), timeout=1)\n"
+                    + "s.sendall(b'hello')\nprint('connected')";
+            assertThat(verify(mode, code.formatted(server.getLocalPort()), "connected").score()).isEqualTo(0.0);
+            assertThat(verify(mode, "print('connected')", "connected").score()).as("control").isEqualTo(1.0);
+            server.close();
+            acceptor.get(10, TimeUnit.SECONDS);
+            assertThat(accepted.get()).as("connections that reached the host").isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void forkBombIsCappedAndKilled(SandboxMode mode) throws Exception {
+        // bounded probe: counts the forks the sandbox allows (children sleep, then exit)
+        String count = String.join("\n",
+                "import os, time",
+                "n = 0",
+                "for _ in range(300):",
+                "    try:",
+                "        if os.fork() == 0:",
+                "            time.sleep(30)",
+                "            os._exit(0)",
+                "        n += 1",
+                "    except OSError:",
+                "        break",
+                "print('capped' if n < 64 else 'uncapped %d' % n)");
+        assertThat(verify(mode, count, "capped").reason()).isEqualTo("passed 1/1");
+        String bomb = String.join("\n",
+                "import os",
+                "while True:",
+                "    try:",
+                "        os.fork()",
+                "    except BaseException:",
+                "        pass");
+        Verification v = verify(mode, bomb, "anything");
+        assertThat(v.score()).isEqualTo(0.0);
+        assertThat(v.reason()).isEqualTo("passed 0/1, test 0: timeout");
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void infiniteLoopsTimeOut(SandboxMode mode) throws Exception {
+        Verification plain = verify(mode, "while True:\n    pass", "1");
+        assertThat(plain.reason()).isEqualTo("passed 0/1, test 0: timeout");
+        // swallows the harness's per-test alarm: only the JVM's wall-clock kill ends it
+        String stubborn = "while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass";
+        Verification v = verify(mode, stubborn, "1");
+        assertThat(v.reason()).isEqualTo("passed 0/1, test 0: timeout");
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void hugeAllocationFails(SandboxMode mode) throws Exception {
+        Verification v = verify(mode, "x = bytearray(16 << 30)\nprint(len(x))", String.valueOf(16L << 30));
+        assertThat(v.score()).isEqualTo(0.0);
+        assertThat(v.reason()).isEqualTo("passed 0/1, test 0: runtime error: MemoryError");
+        assertThat(verify(mode, "x = bytearray(64 << 20)\nprint(len(x))", String.valueOf(64L << 20)).score())
+                .as("control: 64 MiB is allowed").isEqualTo(1.0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void filesAreCappedInSize(SandboxMode mode) throws Exception {
+        String code = "with open('big', 'wb') as f:\n    for _ in range(100):\n        f.write(bytes(1 << 20))\nprint('wrote')";
+        Verification v = verify(mode, code, "wrote");
+        assertThat(v.reason()).startsWith("passed 0/1, test 0: runtime error: OSError: [Errno 27] File too large");
+        String flood = "while True:\n    print('x' * 4096)";
+        assertThat(verify(mode, flood, "x").score()).isEqualTo(0.0);
+        // many files, each under the per-file cap, cannot fill more than the working directory's tmpfs
+        String fill = "import os\nfor i in range(4):\n    with open('f%d' % i, 'wb') as f:\n"
+                + "        f.write(bytes(60 << 20))\nprint(os.getcwd())";
+        assertThat(verify(mode, fill, "/box").reason())
+                .startsWith("passed 0/1, test 0: runtime error: OSError: [Errno 28] No space left on device");
+        String small = "with open('f', 'wb') as f:\n    f.write(bytes(60 << 20))\nprint('ok')";
+        assertThat(verify(mode, small, "ok").score()).as("control: one 60 MiB file fits").isEqualTo(1.0);
+    }
+
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void backgroundProcessesAndThreadsDieWithTheRun(SandboxMode mode) throws Exception {
+        String code = String.join("\n",
+                "import os, threading, time",
+                "threading.Thread(target=lambda: time.sleep(600)).start()",
+                "if os.fork() == 0:",
+                "    os.setsid()",
+                "    time.sleep(600)",
+                "print('bye')");
+        long t0 = System.nanoTime();
+        assertThat(verify(mode, code, "bye").reason()).isEqualTo("passed 1/1");
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("not held up by the thread").isLessThan(1500);
+    }
+
+    @Test
+    void bothSandboxesWorkOnThisMachine() {
+        // root with bubblewrap and util-linux installed (this VM, CI): neither path may silently drop out
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/bwrap")), "needs bubblewrap");
+        assertThat(Items.workingSandboxes()).containsExactly(SandboxMode.BWRAP, SandboxMode.UNSHARE);
+    }
+
+    @Test
+    void refusesToRunWithoutAWorkingSandbox() throws Exception {
+        CodeVerifierConfig broken = new CodeVerifierConfig(Path.of("/nonexistent/python3"), SandboxMode.AUTO,
+                LIMIT, TEST_LIMIT, 10, false, ResourceLimits.defaults(), 1_900_000_000, 64);
+        CodeVerifier v = new CodeVerifier(broken);
+        Verification r = v.verify(Items.io("print(1)", "{\"inputs\": [\"\"], \"outputs\": [\"1\"]}"));
+        assertThat(r.score()).isEqualTo(0.0);
+        assertThat(r.reason()).startsWith("sandbox unavailable (BWRAP: probe says '';");
+        assertThatThrownBy(v::warmUp).isInstanceOf(SandboxUnavailableException.class);
+    }
+
+    @Test
+    void anInterruptKillsTheSandboxPromptly() throws Exception {
+        lastConfig = Items.config(SandboxMode.AUTO, Duration.ofSeconds(60), Duration.ofSeconds(60));
+        CodeVerifier v = new CodeVerifier(lastConfig);
+        VerificationItem loop = Items.io("while True:\n    pass", "{\"inputs\": [\"\"], \"outputs\": [\"1\"]}");
+        v.warmUp();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Verification> f = pool.submit(() -> v.verify(loop));
+            Thread.sleep(1000);
+            assertThat(Items.sandboxProcesses(lastConfig)).as("the loop runs").isNotEmpty();
+            long t0 = System.nanoTime();
+            f.cancel(true);
+            pool.shutdown();
+            assertThat(pool.awaitTermination(3, TimeUnit.SECONDS)).as("verify returned after the interrupt").isTrue();
+            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
+            assertThatThrownBy(f::get).isInstanceOf(CancellationException.class);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String py(Path p) {
+        return "'" + p.toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}
