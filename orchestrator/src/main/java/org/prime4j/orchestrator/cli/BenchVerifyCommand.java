@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         description = {
             "Math and code verifications per second (and any plugin's, given --items).",
             "Each registered verifier runs on a fixed item set: math on MATH-500, code on HumanEval (from --data),",
-            "others on the lines of --items naming them. Baseline: the verifier called directly on one thread;",
+            "others on the lines of --items naming them. Baseline: the verifier on a plain one-thread executor;",
             "then the verification pool at each --parallelism. After warm-up, --rounds rounds time each mode in turn",
             "on items no pass has seen (MATH-500 pairs answers anew each pass). Prints a Markdown table."
         })
