@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         description = {
             "Math and code verifications per second (and any plugin's, given --items).",
             "Each registered verifier runs on a fixed item set: math on MATH-500, code on HumanEval (from --data),",
-            "others on the lines of --items naming them. Baseline: the verifier called directly on one thread;",
+            "others on the lines of --items naming them. Baseline: the verifier on a plain one-thread executor;",
             "then the verification pool at each --parallelism. After warm-up, --rounds rounds time each mode in turn",
             "on items no pass has seen (MATH-500 pairs answers anew each pass). Prints a Markdown table."
         })
@@ -47,9 +47,9 @@ final class BenchVerifyCommand implements Callable<Integer> {
             description = "Pool sizes to measure (default: 1 and the number of cores).")
     List<Integer> parallelism = new ArrayList<>();
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "0",
-            description = "At most N items per verifier (default: all).")
-    int limit;
+    @Option(names = "--limit", paramLabel = "N",
+            description = "At most N items per verifier (default: all, but 32 for code, whose items start Python).")
+    Integer limit;
 
     @Option(names = "--warm", paramLabel = "N", defaultValue = "2",
             description = "Untimed warm-up passes before timing (default: ${DEFAULT-VALUE}).")
@@ -110,7 +110,8 @@ final class BenchVerifyCommand implements Callable<Integer> {
             Verifier v = registry.get(name);
             List<VerifierBench.Row> rows;
             try {
-                rows = bench.run(v, set.get(), limit, warm, rounds, sizes.stream().mapToInt(Integer::intValue).toArray());
+                int max = limit != null ? limit : set.get().defaultLimit();
+                rows = bench.run(v, set.get(), max, warm, rounds, sizes.stream().mapToInt(Integer::intValue).toArray());
             } catch (Exception e) {
                 err.println("prime4j bench verify: '" + name + "' cannot run here: " + e.getMessage());
                 continue;

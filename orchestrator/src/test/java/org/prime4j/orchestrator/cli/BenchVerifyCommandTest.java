@@ -29,7 +29,7 @@ class BenchVerifyCommandTest {
         int exit = cl.execute("bench", "verify", "--data", dir.toString(), "--warm", "0", "--rounds", "1",
                 "--parallelism", "1,2");
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("| verifier | items | mode |", "direct, 1 thread (baseline)",
+        assertThat(out.toString()).contains("| verifier | items | mode |", "plain executor, 1 thread (baseline)",
                 "pool, 1 worker", "pool, 2 workers", "| 1.00x |");
         // Own answers verify, the shifted ones do not: half the 6 items score 1 in every mode.
         assertThat(out.toString().lines().filter(l -> l.startsWith("| math | 6 ")).toList())

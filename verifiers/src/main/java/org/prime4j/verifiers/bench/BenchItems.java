@@ -23,11 +23,15 @@ public final class BenchItems {
      * family of same-sized sets drawn alike, so that a timed pass never repeats items an earlier pass
      * already verified (a verifier may cache); sets with no such family return the same items each time.
      */
-    public record ItemSet(String verifier, String description, IntFunction<List<VerificationItem>> variant) {
+    public record ItemSet(String verifier, String description, IntFunction<List<VerificationItem>> variant,
+            int defaultLimit) {
         public List<VerificationItem> items() {
             return variant.apply(0);
         }
     }
+
+    /** HumanEval items each start sandboxed Python processes: a subset keeps a default run to minutes. */
+    static final int CODE_DEFAULT_LIMIT = 32;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -53,7 +57,7 @@ public final class BenchItems {
                 items.add(VerificationItem.of(solution, rows.get((i + shift) % rows.size()).get("answer").asText()));
             }
             return items;
-        }));
+        }, 0));
     }
 
     /** HumanEval for {@code code}: each canonical solution with the problem's prompt, test and entry point. */
@@ -68,7 +72,7 @@ public final class BenchItems {
             extra.remove(List.of("canonical_solution", "task_id"));
             items.add(new VerificationItem(p.get("canonical_solution").asText(), "", extra));
         }
-        return Optional.of(new ItemSet("code", "HumanEval canonical solutions", k -> items));
+        return Optional.of(new ItemSet("code", "HumanEval canonical solutions", k -> items, CODE_DEFAULT_LIMIT));
     }
 
     /** A JSONL file in the {@code prime4j verify --input} format, grouped by verifier name. */
@@ -99,7 +103,7 @@ public final class BenchItems {
                     .add(new VerificationItem(n.get("response").asText(), truth, (ObjectNode) n));
         }
         List<ItemSet> out = new ArrayList<>();
-        byVerifier.forEach((name, items) -> out.add(new ItemSet(name, file.getFileName().toString(), k -> items)));
+        byVerifier.forEach((name, items) -> out.add(new ItemSet(name, file.getFileName().toString(), k -> items, 0)));
         return out;
     }
 

@@ -63,6 +63,11 @@ public final class MathEquivalence {
         }
         Optional<Relation> pr = Relation.parse(p);
         Optional<Relation> gr = Relation.parse(g);
+        List<String> chain = Latex.splitTopLevel(p, "=");
+        if (gr.isEmpty() && chain.size() >= 2 && Relation.countRelations(p) == chain.size() - 1) {
+            // "180 + 24 = 204" against "204": the value the working ends on is the answer.
+            return match(chain.get(chain.size() - 1).strip(), g, percent, depth + 1);
+        }
         if (pr.isPresent() || gr.isPresent()) {
             return pr.isPresent() && gr.isPresent() && relationsEqual(pr.get(), gr.get(), percent, depth)
                     ? Optional.of("relation") : Optional.empty();
@@ -229,7 +234,7 @@ public final class MathEquivalence {
         }
 
         /** The LaTeX relation commands contain none of the characters {@code < > =}, so none is counted twice. */
-        private static int countRelations(String s) {
+        static int countRelations(String s) {
             int n = 0;
             for (String op : RELATIONS) {
                 n += Latex.splitTopLevel(s, op).size() - 1;
