@@ -60,19 +60,8 @@ public final class PolicyTrainer implements AutoCloseable {
             old[i] = settings.oldLogprobs() == OldLogprobs.TRAINER ? trainerOld[i] : batch.get(i).serverLogprobs();
             ref[i] = reference ? batch.get(i).refLogprobs() : new float[batch.get(i).responseIds().length];
         }
-        double mismatchSum = 0;
-        double mismatchMax = 0;
-        long tokens = 0;
-        for (int i = 0; i < n; i++) {
-            for (int t = 0; t < batch.get(i).responseIds().length; t++) {
-                if (server) {
-                    double d = Math.abs((double) trainerOld[i][t] - batch.get(i).serverLogprobs()[t]);
-                    mismatchSum += d;
-                    mismatchMax = Math.max(mismatchMax, d);
-                }
-                tokens++;
-            }
-        }
+        double[] mismatch = server ? mismatch(batch, trainerOld) : new double[] {Double.NaN, Double.NaN};
+        long tokens = ResponseBatch.tokens(batch);
 
         List<int[]> minis = ResponseBatch.ranges(0, n, settings.miniBatchSize());
         int steps = minis.size() * settings.epochs();
@@ -82,7 +71,7 @@ public final class PolicyTrainer implements AutoCloseable {
         int s = 0;
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             for (int[] mini : minis) {
-                long miniTokens = new ResponseBatch(batch.subList(mini[0], mini[1])).tokens();
+                long miniTokens = ResponseBatch.tokens(batch.subList(mini[0], mini[1]));
                 double loss = 0;
                 for (int[] micro : ResponseBatch.ranges(mini[0], mini[1], settings.microBatchSize())) {
                     loss += backward(batch, micro, old, ref, advantages, reference, miniTokens, sums);
@@ -94,7 +83,7 @@ public final class PolicyTrainer implements AutoCloseable {
         }
         double passTokens = (double) tokens * settings.epochs();
         return new PolicyResult(mean(stepLosses), sums[0] / passTokens, sums[1] / passTokens, mean(stepNorms),
-                server ? mismatchSum / tokens : Double.NaN, server ? mismatchMax : Double.NaN,
+                mismatch[0], mismatch[1],
                 sums[2] / passTokens, reference ? sums[3] / passTokens : Double.NaN, tokens, steps, stepLosses,
                 stepNorms);
     }
@@ -153,6 +142,23 @@ public final class PolicyTrainer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Mean and max over response tokens of |trainer - server| log-prob. */
+    private static double[] mismatch(List<TrainSample> batch, float[][] trainer) {
+        double sum = 0;
+        double max = 0;
+        long n = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            float[] server = batch.get(i).serverLogprobs();
+            for (int t = 0; t < server.length; t++) {
+                double d = Math.abs((double) trainer[i][t] - server[t]);
+                sum += d;
+                max = Math.max(max, d);
+                n++;
+            }
+        }
+        return new double[] {sum / n, max};
     }
 
     private List<int[]> microBatches(int n) {

@@ -139,6 +139,58 @@ class TrainerContractTest {
     }
 
     @Test
+    void repeatedPrmStepsFitTheOutcomes() {
+        List<TrainSample> batch = batch(false, null);
+        try (CausalLM m = model();
+             PrmTrainer prm = new PrmTrainer(m, new PrmSettings(0.02, 0.5, PrmUpdate.AFTER, 4, 1.0, 0))) {
+            PrmResult first = prm.step(batch, 2);
+            PrmResult last = first;
+            for (int i = 0; i < 8; i++) {
+                last = prm.step(batch, 2);
+            }
+            assertThat(last.loss()).isLessThan(first.loss() - 0.1);
+            assertThat(last.pairwiseAccuracy()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void restoredStateContinuesExactly() {
+        try (CausalLM a = model()) {
+            List<TrainSample> batch = batch(true, a);
+            double[][] adv = new double[4][];
+            for (int i = 0; i < 4; i++) {
+                adv[i] = new double[batch.get(i).responseIds().length];
+                Arrays.fill(adv[i], i - 1.5);
+            }
+            PolicySettings s = PolicySettings.defaults(1e-2, 2, 1);
+            try (PolicyTrainer first = new PolicyTrainer(a, s)) {
+                first.update(batch, adv);
+                TrainerState saved = first.state();
+                assertThat(saved.steps()).isEqualTo(2);
+                PolicyResult next = first.update(batch, adv);
+                try (CausalLM b = CausalLM.random(TINY, 99, 0.2); PolicyTrainer resumed = new PolicyTrainer(b, s)) {
+                    resumed.restore(saved);
+                    PolicyResult again = resumed.update(batch, adv);
+                    assertThat(again.stepLosses()).containsExactly(next.stepLosses());
+                    assertThat(again.stepGradNorms()).containsExactly(next.stepGradNorms());
+                    assertThat(resumed.steps()).isEqualTo(4);
+                    Map<String, HostTensor> wa = a.toHost();
+                    Map<String, HostTensor> wb = b.toHost();
+                    for (String name : wa.keySet()) {
+                        assertThat(wb.get(name).toFloatArray()).as(name).containsExactly(wa.get(name).toFloatArray());
+                    }
+                    Map<String, HostTensor> oa = first.state().optimizer();
+                    Map<String, HostTensor> ob = resumed.state().optimizer();
+                    assertThat(ob.keySet()).isEqualTo(oa.keySet());
+                    for (String name : oa.keySet()) {
+                        assertThat(ob.get(name).toFloatArray()).as(name).containsExactly(oa.get(name).toFloatArray());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void badInputIsRejectedWithTheFieldNamed() {
         assertThatThrownBy(() -> new TrainSample(new int[0], new int[] {1}, null, null, 1))
                 .hasMessageContaining("promptIds");
