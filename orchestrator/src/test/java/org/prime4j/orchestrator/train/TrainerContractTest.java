@@ -191,6 +191,32 @@ class TrainerContractTest {
     }
 
     @Test
+    void repeatedStepsLeaveNoLiveArraysOnTheModel() {
+        try (CausalLM m = model();
+             PrmTrainer prm = new PrmTrainer(m, new PrmSettings(1e-3, 0.05, PrmUpdate.BEFORE, 3, 1.0, 0.01));
+             PolicyTrainer ppo = new PolicyTrainer(m, new PolicySettings(1e-3, 0.2, 2, 1, 1, 1.0,
+                     OldLogprobs.TRAINER, 0.1, 0.01, 0.01))) {
+            List<TrainSample> batch = batch(true, m);
+            double[][] adv = new double[4][];
+            for (int i = 0; i < 4; i++) {
+                adv[i] = new double[batch.get(i).responseIds().length];
+                Arrays.fill(adv[i], 0.5 - i % 2);
+            }
+            Runnable both = () -> {
+                prm.step(batch, 2);
+                ppo.update(batch, adv);
+            };
+            both.run();
+            int before = m.manager().getManagedArrays().size();
+            // a single leaked wrapper per micro-batch would show as dozens of arrays
+            for (int i = 0; i < 4; i++) {
+                both.run();
+            }
+            assertThat(m.manager().getManagedArrays().size()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void badInputIsRejectedWithTheFieldNamed() {
         assertThatThrownBy(() -> new TrainSample(new int[0], new int[] {1}, null, null, 1))
                 .hasMessageContaining("promptIds");
