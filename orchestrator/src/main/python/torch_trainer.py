@@ -22,21 +22,37 @@ def left_pad(seqs, pad_id=0):
     return ids, mask
 
 
-def response_logprobs(cfg, w, samples):
-    """Per-sample response-token log-probs and entropies, from ONE left-padded batch of all samples."""
-    ids, mask = left_pad([s["prompt"] + s["response"] for s in samples])
-    logits = ref.forward(cfg, w, ids, mask)
+class Layout:
+    """A left-padded batch of samples and its (B, T-1) response mask: response token t of a sample with n
+    response tokens sits in the last n columns of the teacher-forced log-probs."""
+
+    def __init__(self, samples):
+        self.samples = samples
+        self.ids, self.mask = left_pad([s["prompt"] + s["response"] for s in samples])
+        self.cols = self.ids.shape[1] - 1
+        self.response = self.scatter([[1.0] * len(s["response"]) for s in samples])
+
+    def scatter(self, rows):
+        out = torch.zeros(len(rows), self.cols)
+        for i, r in enumerate(rows):
+            out[i, self.cols - len(r):] = torch.as_tensor(r, dtype=torch.float32)
+        return out
+
+    def rows(self, x):
+        return [x[i, self.cols - len(s["response"]):] for i, s in enumerate(self.samples)]
+
+
+def token_stats(cfg, w, lay):
+    """(B, T-1) log-probs of the actual next tokens and entropies of the next-token distributions."""
+    logits = ref.forward(cfg, w, lay.ids, lay.mask)
     logp = F.log_softmax(logits[:, :-1].float(), dim=-1)
-    lps = logp.gather(-1, ids[:, 1:, None]).squeeze(-1)
-    ent = -(logp.exp() * logp).sum(-1)
-    t = ids.shape[1]
-    out_lp, out_h = [], []
-    for i, s in enumerate(samples):
-        n = len(s["response"])
-        # the log-prob of sequence token j sits in column j - 1; the response is the last n tokens
-        out_lp.append(lps[i, t - 1 - n:])
-        out_h.append(ent[i, t - 1 - n:])
-    return out_lp, out_h
+    return logp.gather(-1, lay.ids[:, 1:, None]).squeeze(-1), -(logp.exp() * logp).sum(-1)
+
+
+def response_logprobs(cfg, w, samples):
+    """Per-sample response-token log-probs, from ONE left-padded batch of all samples."""
+    lay = Layout(samples)
+    return lay.rows(token_stats(cfg, w, lay)[0])
 
 
 def pairwise_accuracy(logits, samples, group):
@@ -52,46 +68,45 @@ def pairwise_accuracy(logits, samples, group):
 
 def prm_step(cfg, params, opt, samples, beta, max_norm, group):
     """Mode `after`: q and the loss from the forward pass that also produces the gradient, then clip + step."""
-    lps, _ = response_logprobs(cfg, params, samples)
-    q = [lp - torch.tensor(s["ref"]) for lp, s in zip(lps, samples)]
-    z = torch.stack([beta * qi.sum() for qi in q])
+    lay = Layout(samples)
+    lp = token_stats(cfg, params, lay)[0]
+    q = (lp - lay.scatter([s["ref"] for s in samples])) * lay.response
+    z = beta * q.sum(1)
     loss = F.binary_cross_entropy_with_logits(z, torch.tensor([s["outcome"] for s in samples]))
     opt.zero_grad()
     loss.backward()
     norm = float(torch.nn.utils.clip_grad_norm_(list(params.values()), max_norm))
     opt.step()
     acc, pairs = pairwise_accuracy(z.tolist(), samples, group)
-    return {"loss": float(loss), "grad_norm": norm, "q": [x.detach() for x in q], "logits": z.tolist(),
+    return {"loss": float(loss), "grad_norm": norm, "q": [x.detach() for x in lay.rows(q)], "logits": z.tolist(),
             "pairwise_accuracy": acc, "pairs": pairs}
 
 
 def ppo_update(cfg, params, opt, samples, advantages, old_logprobs, server_logprobs, clip_eps, mini_batch,
                max_norm, kl_coef, entropy_coef):
     """One epoch of PPO-clip over consecutive mini-batches; token-mean loss; metrics as the Java trainer."""
-    adv = [torch.tensor(a) for a in advantages]
     with torch.no_grad():
-        trainer_old = response_logprobs(cfg, params, samples)[0]
+        trainer_old = response_logprobs(cfg, params, samples)
     old = trainer_old if old_logprobs == "trainer" else [torch.tensor(x) for x in server_logprobs]
     step_losses, step_norms = [], []
     clipped = approx = ent_sum = kl_sum = tokens = 0.0
     for start in range(0, len(samples), mini_batch):
         idx = range(start, min(len(samples), start + mini_batch))
-        lps, hs = response_logprobs(cfg, params, [samples[i] for i in idx])
-        terms = []
-        for k, i in enumerate(idx):
-            lp, h = lps[k], hs[k]
-            ratio = torch.exp(lp - old[i])
-            l1 = -adv[i] * ratio
-            l2 = -adv[i] * torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps)
-            d = torch.tensor(samples[i]["ref"]) - lp
-            k3 = torch.exp(d) - d - 1
-            terms.append(torch.max(l1, l2) + kl_coef * k3 - entropy_coef * h)
-            clipped += float((l2 > l1).float().sum())
-            approx += float((old[i] - lp).sum())
-            ent_sum += float(h.sum())
-            kl_sum += float(k3.sum())
-            tokens += len(lp)
-        loss = torch.cat(terms).mean()
+        lay = Layout([samples[i] for i in idx])
+        lp, h = token_stats(cfg, params, lay)
+        m = lay.response
+        adv = lay.scatter([advantages[i] for i in idx])
+        ratio = torch.exp(lp - lay.scatter([old[i] for i in idx]))
+        l1 = -adv * ratio
+        l2 = -adv * torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps)
+        d = lay.scatter([samples[i]["ref"] for i in idx]) - lp
+        k3 = torch.exp(d) - d - 1
+        loss = ((torch.max(l1, l2) + kl_coef * k3 - entropy_coef * h) * m).sum() / m.sum()
+        clipped += float(((l2 > l1).float() * m).sum())
+        approx += float(((lay.scatter([old[i] for i in idx]) - lp) * m).sum())
+        ent_sum += float((h * m).sum())
+        kl_sum += float((k3 * m).sum())
+        tokens += float(m.sum())
         opt.zero_grad()
         loss.backward()
         step_norms.append(float(torch.nn.utils.clip_grad_norm_(list(params.values()), max_norm)))

@@ -49,7 +49,7 @@ def make_samples(cfg, w_ref):
             samples.append({"prompt": prompt, "response": torch.randint(3, v, (rlen,), generator=g).tolist(),
                             "outcome": float([1, 0, 0, 1][k] if grp == 0 else [0, 1, 1, 1][k])})
     with torch.no_grad():
-        lps, _ = tt.response_logprobs(cfg, w_ref, samples)
+        lps = tt.response_logprobs(cfg, w_ref, samples)
     for s, lp in zip(samples, lps):
         s["ref"] = gm.rounded(lp)
     return samples
@@ -67,7 +67,7 @@ def prm_fixture(cfg, w, samples, lr, beta, wd, max_norm):
     p = params_of(w)
     r = tt.prm_step(cfg, p, adamw(p, lr, wd), samples, beta, max_norm, GROUP)
     with torch.no_grad():
-        post = tt.response_logprobs(cfg, p, samples)[0]
+        post = tt.response_logprobs(cfg, p, samples)
     return {"lr": lr, "beta": beta, "weight_decay": wd, "max_grad_norm": max_norm, "micro_batch_size": 3,
             "loss": r["loss"], "grad_norm": r["grad_norm"], "q_pre": [gm.rounded(x) for x in r["q"]],
             "q_post": [gm.rounded(lp - torch.tensor(s["ref"])) for lp, s in zip(post, samples)],
@@ -96,7 +96,7 @@ def main():
 
     g = torch.Generator().manual_seed(41)
     with torch.no_grad():
-        base = tt.response_logprobs(cfg, w, samples)[0]
+        base = tt.response_logprobs(cfg, w, samples)
     cases = []
     for name, old in [("trainer", "trainer"), ("server", "server")]:
         adv = [gm.rounded(torch.randn(len(s["response"]), generator=g)) for s in samples]
