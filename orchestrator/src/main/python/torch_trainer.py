@@ -96,10 +96,10 @@ def ppo_update(cfg, params, opt, samples, advantages, old_logprobs, server_logpr
         lp, h = token_stats(cfg, params, lay)
         m = lay.response
         adv = lay.scatter([advantages[i] for i in idx])
-        ratio = torch.exp(lp - lay.scatter([old[i] for i in idx]))
+        ratio = torch.exp(torch.clamp((lp - lay.scatter([old[i] for i in idx])) * m, -20, 20))
         l1 = -adv * ratio
         l2 = -adv * torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps)
-        d = lay.scatter([samples[i]["ref"] for i in idx]) - lp
+        d = torch.clamp((lay.scatter([samples[i]["ref"] for i in idx]) - lp) * m, -20, 20)
         k3 = torch.exp(d) - d - 1
         loss = ((torch.max(l1, l2) + kl_coef * k3 - entropy_coef * h) * m).sum() / m.sum()
         clipped += float(((l2 > l1).float() * m).sum())

@@ -26,8 +26,9 @@ final class BenchTrainerCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "Intra-op threads on both sides.")
     int threads;
 
-    @Option(names = "--reps", defaultValue = "3", description = "Timed repetitions per phase (best is reported).")
-    int reps;
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Alternating DJL / PyTorch rounds; each side reports its best (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--only", description = "Run only the workload with this name (demo-0.1M, qwen2-26.8M).")
     String only;
@@ -36,7 +37,7 @@ final class BenchTrainerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         var out = spec.commandLine().getOut();
         List<TrainerBench.Result> results = new ArrayList<>();
-        for (TrainerBench.Workload w : TrainerBench.standardWorkloads(reps)) {
+        for (TrainerBench.Workload w : TrainerBench.standardWorkloads(rounds)) {
             if (only != null && !only.equals(w.name())) {
                 continue;
             }

@@ -10,7 +10,7 @@ import org.prime4j.model.nn.CausalLM;
 /**
  * PPO on the policy (DESIGN.md step 9). Per response token, with ratio = exp(log pi - log pi_old):
  * <pre>
- *   l_t = max(-A_t * ratio, -A_t * clip(ratio, 1 - eps, 1 + eps))
+ *   l_t = max(-A_t * ratio, -A_t * clip(ratio, 1 - eps, 1 + eps))   (log-ratio clamped to [-20, 20])
  *       + kl_coef * (exp(ref - log pi) - (ref - log pi) - 1)      (k3 estimator, off by default)
  *       - entropy_coef * H_t                                       (off by default)
  * </pre>
@@ -27,6 +27,9 @@ import org.prime4j.model.nn.CausalLM;
  * frees the optimizer only.
  */
 public final class PolicyTrainer implements AutoCloseable {
+
+    /** Bound on |log pi - log pi_old| and |ref - log pi| before exp (verl clamps at 20 too). */
+    static final float MAX_LOG_RATIO = 20f;
 
     private final OptimizedModel trained;
     private final PolicySettings settings;
@@ -102,11 +105,14 @@ public final class PolicyTrainer implements AutoCloseable {
             NDArray lp = pt.logprobs();
             NDArray oldLp = rb.scatter(call, slice(old, range));
             NDArray adv = rb.scatter(call, slice(advantages, range));
-            NDArray ratio = lp.sub(oldLp).exp();
+            // Masked before exp so padding columns (garbage log-probs) give ratio 1, not a possible inf whose
+            // zero-weighted gradient would still be NaN; clamped as verl does against extreme log-ratios.
+            NDArray ratio = lp.sub(oldLp).mul(mask).clip(-MAX_LOG_RATIO, MAX_LOG_RATIO).exp();
             NDArray unclipped = adv.neg().mul(ratio);
             NDArray clipped = adv.neg().mul(ratio.clip(1 - settings.clipEps(), 1 + settings.clipEps()));
             NDArray tokenLoss = unclipped.maximum(clipped);
-            NDArray refDiff = rb.scatter(call, slice(ref, range)).sub(lp);
+            NDArray refDiff = rb.scatter(call, slice(ref, range)).sub(lp).mul(mask)
+                    .clip(-MAX_LOG_RATIO, MAX_LOG_RATIO);
             NDArray k3 = refDiff.exp().sub(refDiff).sub(1f);
             if (settings.klCoef() > 0) {
                 tokenLoss = tokenLoss.add(k3.mul(settings.klCoef()));

@@ -34,6 +34,13 @@ public final class TrainerBench {
     private static final List<String> TORCH_FILES =
             List.of("bench_torch_trainer.py", "torch_trainer.py", "torch_reference.py");
 
+    private static final double PRM_LR = 1e-4;
+    private static final double POLICY_LR = 1e-5;
+    private static final double BETA = 0.05;
+    private static final double CLIP_EPS = 0.2;
+    private static final double MAX_GRAD_NORM = 1.0;
+    private static final double WEIGHT_DECAY = 0.01;
+
     private TrainerBench() {}
 
     /**
@@ -44,7 +51,7 @@ public final class TrainerBench {
      * @param responseLen mean response length (uniform +- 20%)
      */
     public record Workload(String name, ModelConfig config, int prompts, int k, int promptLen, int responseLen,
-                           int miniBatch, int microBatch, int reps) {}
+                           int miniBatch, int microBatch, int rounds) {}
 
     /** Best-of seconds per phase; NaN where not measured. */
     public record Side(String engine, double prmSeconds, double ppoSeconds) {}
@@ -65,13 +72,19 @@ public final class TrainerBench {
      * The demo (DESIGN.md "Demo sizing": 64 prompts x 4 samples, ~15 + ~25 tokens, the 0.1M model, 4 PPO
      * mini-batches) and a 26.8M-parameter Qwen2-shaped model on a smaller batch of longer responses.
      */
-    public static List<Workload> standardWorkloads(int reps) {
+    public static List<Workload> standardWorkloads(int rounds) {
         List<ModelBench.Workload> models = ModelBench.standardWorkloads(1);
         return List.of(
-                new Workload("demo-0.1M", models.get(0).config(), 64, 4, 15, 25, 64, 64, reps),
-                new Workload("qwen2-26.8M", models.get(1).config(), 4, 4, 32, 96, 8, 4, reps));
+                new Workload("demo-0.1M", models.get(0).config(), 64, 4, 15, 25, 64, 64, rounds),
+                new Workload("qwen2-26.8M", models.get(1).config(), 4, 4, 32, 96, 8, 4, rounds));
     }
 
+    /**
+     * Runs one workload. The sides alternate round by round (DJL, then one PyTorch process with its own
+     * warm-up), and each reports its best round, so a shared machine's changing load hits both alike.
+     *
+     * @param python interpreter with torch, or null to skip the PyTorch side
+     */
     public static Result run(Workload w, int threads, Path python, PrintWriter log) throws IOException {
         DjlRuntime.pytorch();
         JniUtils.setNumThreads(threads);
@@ -82,21 +95,48 @@ public final class TrainerBench {
         }
         say(log, "[%s] %d responses, %d tokens, DJL: %d threads%n", w.name(), b.samples().size(), tokens,
                 JniUtils.getNumThreads());
-        Side djl = measureDjl(w, b, log);
-        Side torch = null;
-        String note;
-        if (python == null) {
-            note = "PyTorch side skipped (--no-torch)";
-        } else {
-            say(log, "[%s] PyTorch eager via %s%n", w.name(), python);
-            TorchOutcome t = runTorch(w, b, threads, python);
-            torch = t.side();
-            note = t.note();
+        double[][] djl = new double[2][w.rounds()];
+        double[][] torch = new double[2][w.rounds()];
+        String engine = null;
+        String note = python == null ? "PyTorch side skipped (--no-torch)" : null;
+        try (CausalLM prmModel = CausalLM.random(w.config(), 1, 0.02);
+             CausalLM policy = CausalLM.random(w.config(), 2, 0.02);
+             PrmTrainer prm = new PrmTrainer(prmModel, new PrmSettings(PRM_LR, BETA, PrmUpdate.AFTER,
+                     w.microBatch(), MAX_GRAD_NORM, WEIGHT_DECAY));
+             PolicyTrainer ppo = new PolicyTrainer(policy, new PolicySettings(POLICY_LR, CLIP_EPS, w.miniBatch(),
+                     w.microBatch(), 1, MAX_GRAD_NORM, OldLogprobs.TRAINER, 0, 0, WEIGHT_DECAY))) {
+            prm.step(b.samples(), w.k());
+            ppo.update(b.samples(), b.advantages());
+            for (int round = 0; round < w.rounds(); round++) {
+                djl[0][round] = seconds(() -> prm.step(b.samples(), w.k()));
+                djl[1][round] = seconds(() -> ppo.update(b.samples(), b.advantages()));
+                say(log, "[%s] round %d DJL: PRM %.3f s, PPO %.3f s%n", w.name(), round + 1, djl[0][round],
+                        djl[1][round]);
+                if (note == null) {
+                    TorchRound t = runTorch(w, b, threads, python);
+                    if (t.error() != null) {
+                        note = t.error();
+                    } else {
+                        engine = t.engine();
+                        torch[0][round] = t.prmSeconds();
+                        torch[1][round] = t.ppoSeconds();
+                        say(log, "[%s] round %d PyTorch: PRM %.3f s, PPO %.3f s%n", w.name(), round + 1,
+                                torch[0][round], torch[1][round]);
+                    }
+                }
+            }
         }
-        return new Result(w, tokens, djl, torch, note);
+        Side djlSide = new Side("DJL " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion(), best(djl[0]),
+                best(djl[1]));
+        Side torchSide = note == null ? new Side(engine, best(torch[0]), best(torch[1])) : null;
+        return new Result(w, tokens, djlSide, torchSide, note == null ? "PyTorch via " + python : note);
     }
 
-    private record TorchOutcome(Side side, String note) {}
+    private record TorchRound(String engine, double prmSeconds, double ppoSeconds, String error) {
+        static TorchRound failed(String error) {
+            return new TorchRound(null, Double.NaN, Double.NaN, error);
+        }
+    }
 
     private record Batch(List<TrainSample> samples, double[][] advantages) {}
 
@@ -121,25 +161,10 @@ public final class TrainerBench {
         return new Batch(samples, adv.toArray(new double[0][]));
     }
 
-    private static Side measureDjl(Workload w, Batch b, PrintWriter log) {
-        try (CausalLM prmModel = CausalLM.random(w.config(), 1, 0.02);
-             CausalLM policy = CausalLM.random(w.config(), 2, 0.02);
-             PrmTrainer prm = new PrmTrainer(prmModel, new PrmSettings(1e-4, 0.05, PrmUpdate.AFTER,
-                     w.microBatch(), 1.0, 0.01));
-             PolicyTrainer ppo = new PolicyTrainer(policy, PolicySettings.defaults(1e-5, w.miniBatch(),
-                     w.microBatch()))) {
-            double[] prmS = timed(() -> prm.step(b.samples(), w.k()), 1, w.reps());
-            say(log, "[%s] DJL PRM step s: %s%n", w.name(), Arrays.toString(prmS));
-            double[] ppoS = timed(() -> ppo.update(b.samples(), b.advantages()), 1, w.reps());
-            say(log, "[%s] DJL PPO update s: %s%n", w.name(), Arrays.toString(ppoS));
-            return new Side("DJL " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion(), best(prmS),
-                    best(ppoS));
-        }
-    }
-
-    private static TorchOutcome runTorch(Workload w, Batch b, int threads, Path python) throws IOException {
+    /** One PyTorch process: one warm-up and one timed run of each phase. */
+    private static TorchRound runTorch(Workload w, Batch b, int threads, Path python) throws IOException {
         if (!Files.isExecutable(python)) {
-            return new TorchOutcome(null, "PyTorch side not run: " + python + " is not an executable interpreter");
+            return TorchRound.failed("PyTorch side not run: " + python + " is not an executable interpreter");
         }
         Path dir = Files.createTempDirectory("prime4j-bench-trainer-");
         try {
@@ -156,17 +181,14 @@ public final class TrainerBench {
                     dir.resolve("spec.json").toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(1, TimeUnit.HOURS) || p.exitValue() != 0) {
-                return new TorchOutcome(null, "PyTorch side failed (exit " + p.exitValue() + "): " + out);
+                return TorchRound.failed("PyTorch side failed (exit " + p.exitValue() + "): " + out);
             }
             JsonNode r = JSON.readTree(out.substring(out.lastIndexOf('\n') + 1));
             if (r.has("error")) {
-                return new TorchOutcome(null, "PyTorch side not run: " + r.get("error").asText());
+                return TorchRound.failed("PyTorch side not run: " + r.get("error").asText());
             }
-            double[] prmS = JSON.convertValue(r.get("prm_s"), double[].class);
-            double[] ppoS = JSON.convertValue(r.get("ppo_s"), double[].class);
-            return new TorchOutcome(new Side("torch " + r.get("torch_version").asText() + " eager", best(prmS),
-                    best(ppoS)), "torch PRM step s: " + Arrays.toString(prmS) + ", PPO update s: "
-                    + Arrays.toString(ppoS));
+            return new TorchRound("torch " + r.get("torch_version").asText() + " eager",
+                    r.get("prm_s").get(0).asDouble(), r.get("ppo_s").get(0).asDouble(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the PyTorch side", e);
@@ -181,10 +203,10 @@ public final class TrainerBench {
 
     private static String spec(Workload w, Batch b, int threads) throws IOException {
         ObjectNode s = JSON.createObjectNode();
-        s.put("threads", threads).put("warmup", 1).put("reps", w.reps());
+        s.put("threads", threads).put("warmup", 1).put("reps", 1);
         s.set("config", JSON.readTree(HfConfigReader.toJson(w.config())));
-        s.putObject("settings").put("beta", 0.05).put("prm_lr", 1e-4).put("policy_lr", 1e-5)
-                .put("weight_decay", 0.01).put("max_grad_norm", 1.0).put("clip_eps", 0.2)
+        s.putObject("settings").put("beta", BETA).put("prm_lr", PRM_LR).put("policy_lr", POLICY_LR)
+                .put("weight_decay", WEIGHT_DECAY).put("max_grad_norm", MAX_GRAD_NORM).put("clip_eps", CLIP_EPS)
                 .put("mini_batch", w.miniBatch()).put("group", w.k());
         var samples = s.putArray("samples");
         for (TrainSample t : b.samples()) {
@@ -242,17 +264,10 @@ public final class TrainerBench {
         log.flush();
     }
 
-    private static double[] timed(Runnable fn, int warmup, int reps) {
-        for (int i = 0; i < warmup; i++) {
-            fn.run();
-        }
-        double[] t = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t0 = System.nanoTime();
-            fn.run();
-            t[i] = (System.nanoTime() - t0) / 1e9;
-        }
-        return t;
+    private static double seconds(Runnable fn) {
+        long t0 = System.nanoTime();
+        fn.run();
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     /** Best of the repetitions: on a shared machine other load only ever adds time. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -213,6 +214,35 @@ class TrainerContractTest {
                 both.run();
             }
             assertThat(m.manager().getManagedArrays().size()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void anExtremeServerLogprobStaysFinite() {
+        try (CausalLM m = model()) {
+            List<TrainSample> batch = new ArrayList<>();
+            double[][] adv = new double[4][];
+            for (TrainSample s : batch(true, m)) {
+                float[] server = s.serverLogprobs().clone();
+                server[0] = -200f; // exp(log pi - (-200)) overflows FP32 without the clamp
+                batch.add(new TrainSample(s.promptIds(), s.responseIds(), server, s.refLogprobs(), s.outcome()));
+            }
+            for (int i = 0; i < 4; i++) {
+                adv[i] = new double[batch.get(i).responseIds().length];
+                Arrays.fill(adv[i], i % 2 == 0 ? 1.0 : -1.0);
+            }
+            try (PolicyTrainer ppo = new PolicyTrainer(m, new PolicySettings(1e-3, 0.2, 4, 2, 1, 1.0,
+                    OldLogprobs.SERVER, 0.1, 0, 0))) {
+                PolicyResult r = ppo.update(batch, adv);
+                assertThat(r.loss()).isFinite();
+                assertThat(r.gradNorm()).isFinite();
+                assertThat(r.logprobMismatchMax()).isGreaterThan(190);
+                for (NDArray p : m.parameters().values()) {
+                    for (float v : p.toFloatArray()) {
+                        assertThat(v).isFinite();
+                    }
+                }
+            }
         }
     }
 
