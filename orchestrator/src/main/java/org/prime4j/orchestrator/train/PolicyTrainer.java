@@ -56,7 +56,8 @@ public final class PolicyTrainer implements AutoCloseable {
         int n = batch.size();
         boolean server = batch.stream().allMatch(s -> s.serverLogprobs() != null);
         boolean reference = batch.stream().allMatch(s -> s.refLogprobs() != null);
-        float[][] trainerOld = settings.oldLogprobs() == OldLogprobs.TRAINER || server ? logprobs(batch) : null;
+        float[][] trainerOld = settings.oldLogprobs() == OldLogprobs.TRAINER || server
+                ? OptimizedModel.withoutGradient(() -> logprobs(batch)) : null;
         float[][] old = new float[n][];
         float[][] ref = new float[n][];
         for (int i = 0; i < n; i++) {

@@ -247,6 +247,44 @@ class TrainerContractTest {
     }
 
     @Test
+    void aWorkerThreadWithGradModeOnGetsTheSameUpdateAndKeepsItsMode() throws Exception {
+        PolicyResult[] results = new PolicyResult[2];
+        boolean[] modeAfter = new boolean[1];
+        for (int run = 0; run < 2; run++) {
+            int which = run;
+            Runnable body = () -> {
+                try (CausalLM m = model(); CausalLM pm = model();
+                     PolicyTrainer ppo = new PolicyTrainer(m, PolicySettings.defaults(1e-2, 2, 1));
+                     PrmTrainer prm = new PrmTrainer(pm, settings(PrmUpdate.BEFORE))) {
+                    List<TrainSample> batch = batch(true, m);
+                    double[][] adv = new double[4][];
+                    for (int i = 0; i < 4; i++) {
+                        adv[i] = new double[batch.get(i).responseIds().length];
+                        Arrays.fill(adv[i], i - 1.5);
+                    }
+                    prm.step(batch, 2);
+                    results[which] = ppo.update(batch, adv);
+                }
+            };
+            if (run == 0) {
+                body.run();
+            } else {
+                Thread worker = new Thread(() -> {
+                    // a fresh thread starts with libtorch's default, grad mode on
+                    ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+                    body.run();
+                    modeAfter[0] = ai.djl.pytorch.jni.JniUtils.isGradMode();
+                });
+                worker.start();
+                worker.join();
+            }
+        }
+        assertThat(results[1].stepLosses()).containsExactly(results[0].stepLosses());
+        assertThat(results[1].stepGradNorms()).containsExactly(results[0].stepGradNorms());
+        assertThat(modeAfter[0]).isTrue();
+    }
+
+    @Test
     void badInputIsRejectedWithTheFieldNamed() {
         assertThatThrownBy(() -> new TrainSample(new int[0], new int[] {1}, null, null, 1))
                 .hasMessageContaining("promptIds");
