@@ -11,9 +11,11 @@ import java.nio.file.Path;
  * @param evalLimit      held-out prompts used per evaluation; 0 = all
  * @param onBadLine      fail (default: before training starts, after checking the whole file) or skip
  * @param defaultAbility the verifier of lines without {@code ability}
+ * @param chatTemplate   string prompts go through the policy server's chat template as one user message
+ *                       (default); false tokenizes them as raw text. Chat-message prompts always use it.
  */
 public record DataSection(Path train, String promptField, Path eval, Integer evalLimit, BadLinePolicy onBadLine,
-                          String defaultAbility) {
+                          String defaultAbility, Boolean chatTemplate) {
 
     public DataSection {
         if (train == null) {
@@ -26,10 +28,11 @@ public record DataSection(Path train, String promptField, Path eval, Integer eva
         evalLimit = Checks.atLeast("eval_limit", Checks.orDefault(evalLimit, 0), 0);
         onBadLine = Checks.orDefault(onBadLine, BadLinePolicy.FAIL);
         defaultAbility = Checks.orDefault(defaultAbility, "math");
+        chatTemplate = Checks.orDefault(chatTemplate, true);
     }
 
     DataSection resolve(Path base) {
         return new DataSection(base.resolve(train), promptField, eval == null ? null : base.resolve(eval), evalLimit,
-                onBadLine, defaultAbility);
+                onBadLine, defaultAbility, chatTemplate);
     }
 }
