@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import org.prime4j.orchestrator.config.ConfigException;
 import org.prime4j.orchestrator.config.TrainConfig;
 import org.prime4j.orchestrator.config.TrainConfigReader;
-import org.prime4j.orchestrator.data.DataException;
 import org.prime4j.orchestrator.loop.PrimeTraining;
 import org.prime4j.orchestrator.loop.RunOptions;
 import org.prime4j.orchestrator.loop.TrainingException;
@@ -50,10 +49,7 @@ final class TrainCommand implements Callable<Integer> {
                     + (s.policyWeights() != null ? "; policy " + s.policyWeights() : "")
                     + (s.lastCheckpoint() != null ? "; checkpoint " + s.lastCheckpoint() : ""));
             return 0;
-        } catch (DataException | TrainingException | IllegalArgumentException | IllegalStateException e) {
-            err.println("prime4j train: " + e.getMessage());
-            return 1;
-        } catch (java.io.IOException e) {
+        } catch (TrainingException | IllegalArgumentException | IllegalStateException | java.io.IOException e) {
             err.println("prime4j train: " + e.getMessage());
             return 1;
         }
