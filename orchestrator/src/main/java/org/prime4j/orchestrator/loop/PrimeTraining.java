@@ -75,7 +75,7 @@ public final class PrimeTraining {
         MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("train-config.json").toFile(), config);
         DjlRuntime.offline();
         TrainConfig cfg = config;
-        try (OutcomeScorer scorer = new OutcomeScorer(registry, cfg.verifier().parallelism(),
+        try (OutcomeScorer scorer = new OutcomeScorer(registry, options.extraVerifiers(), cfg.verifier().parallelism(),
                 Duration.ofMillis(Math.round(cfg.verifier().deadlineSeconds() * 1000)))) {
             List<PromptItem> all = new ArrayList<>(train.items());
             if (held != null) {
