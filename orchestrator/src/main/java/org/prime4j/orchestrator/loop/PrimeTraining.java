@@ -134,7 +134,7 @@ public final class PrimeTraining {
         HeldOutEval eval = held == null ? null
                 : new HeldOutEval(held.items(), cfg.data().evalLimit(), cfg.rollout().maxTokens());
 
-        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean stop = options.stop();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stop.set(true);
@@ -155,23 +155,24 @@ public final class PrimeTraining {
                 StepMetrics m = stepper.run(step);
                 if (eval != null && step % cfg.run().evalEvery() == 0) {
                     long t0 = System.nanoTime();
-                    int s = step;
                     double acc = PrimeStep.timed(step, Phase.EVAL, new java.util.HashMap<>(),
                             () -> eval.accuracy(servers.policy(), stepper.tokens(), scorer));
                     m = m.withEvalAccuracy(acc, (System.nanoTime() - t0) / 1e9);
                 }
                 last = step;
+                options.onStep().accept(m);
                 interrupted = stop.get() && step < cfg.run().steps();
                 boolean due = step == cfg.run().steps() || interrupted
                         || (cfg.run().checkpointEvery() > 0 && step % cfg.run().checkpointEvery() == 0);
+                // Metrics first: a kill between the two leaves a line that --resume drops, never a checkpoint
+                // whose step has no line.
+                metrics.write(m);
+                done.add(m);
                 if (due) {
                     lastCheckpoint = checkpoint(step, order.cursor(), cfg, policy, prm, checkpoints);
                 }
-                metrics.write(m);
-                done.add(m);
                 log.println(progressLine(m, cfg.run().steps(), due ? lastCheckpoint : null));
                 log.flush();
-                options.onStep().accept(m);
                 if (interrupted) {
                     log.println("prime4j train: stopped by signal after step " + step + "; --resume continues");
                     break;

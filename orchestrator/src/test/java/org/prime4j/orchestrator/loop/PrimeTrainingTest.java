@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import ai.djl.pytorch.jni.JniUtils;
 import org.junit.jupiter.api.AfterAll;
@@ -100,6 +101,10 @@ class PrimeTrainingTest {
             assertTrue(clip >= 0 && clip <= 1, m.toString());
             assertTrue(Math.abs(m.get("approx_kl").asDouble()) < 1, m.toString());
         }
+        assertTrue(lines.get(0).get("eval_accuracy").isNull(), "no held-out evaluation at step 1");
+        double eval = lines.get(2).get("eval_accuracy").asDouble(-1);
+        assertTrue(eval >= 0 && eval <= 1, "held-out greedy accuracy at step 3 (eval_every 3): " + lines.get(2));
+        assertTrue(lines.get(2).get("time").get("eval").asDouble() > 0);
         String err = progress.toString(StandardCharsets.UTF_8);
         assertTrue(err.contains("step 1/3  acc "), err);
         assertTrue(err.contains("checkpoint step-2"), err);
@@ -134,6 +139,27 @@ class PrimeTrainingTest {
         IllegalStateException again = assertThrows(IllegalStateException.class,
                 () -> PrimeTraining.run(splitCfg, options(progress)));
         assertTrue(again.getMessage().contains("--resume"), again.getMessage());
+    }
+
+    @Test
+    void aStopRequestFinishesTheStepCheckpointsItAndResumeContinues(@TempDir Path tmp) throws Exception {
+        Path dir = runDir(tmp.resolve("stop"));
+        TrainConfig cfg = TinyRun.config(dir, "");
+        AtomicBoolean stop = new AtomicBoolean();
+        RunOptions stopping = new RunOptions(false, null, null, null, null, List.of(new TinyRun.Parity()),
+                m -> stop.set(true), stop, false, null);
+        TrainingSummary s = PrimeTraining.run(cfg, stopping);
+        assertTrue(s.interrupted());
+        assertEquals(1, s.lastStep());
+        assertEquals(dir.resolve("out/checkpoints/step-1"), s.lastCheckpoint(),
+                "a stop between checkpoints still checkpoints the finished step");
+        assertEquals(1, MetricsLog.read(dir.resolve("out/metrics.jsonl")).size());
+
+        TrainingSummary rest = PrimeTraining.run(cfg, options(new ByteArrayOutputStream()).withResume(true));
+        assertEquals(1, rest.firstStep());
+        assertEquals(3, rest.lastStep());
+        assertFalse(rest.interrupted());
+        assertEquals(3, MetricsLog.read(dir.resolve("out/metrics.jsonl")).size());
     }
 
     @Test

@@ -48,12 +48,14 @@ final class TinyRun {
                   policy: sft
                 data:
                   train: train.jsonl
+                  eval: train.jsonl
+                  eval_limit: 3
                 rollout: {k: 4, prompts_per_step: 2, max_tokens: 6, request_batch_size: 16, oversampling: 2.0,
                           max_refills: 4}
                 prm: {lr: 1.0e-3, micro_batch: 4}
                 policy: {lr: 1.0e-3, mini_batch: 4, micro_batch: 2}
                 verifier: {parallelism: 2}
-                run: {out: out, steps: 3, seed: 11, checkpoint_every: 2}
+                run: {out: out, steps: 3, seed: 11, checkpoint_every: 2, eval_every: 3}
                 """ + extraYaml);
         return TrainConfigReader.read(yaml);
     }
