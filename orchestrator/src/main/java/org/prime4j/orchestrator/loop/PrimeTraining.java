@@ -170,6 +170,7 @@ public final class PrimeTraining {
                 done.add(m);
                 if (due) {
                     lastCheckpoint = checkpoint(step, order.cursor(), cfg, policy, prm, checkpoints);
+                    Checkpoint.prune(checkpoints, cfg.run().keepCheckpoints());
                 }
                 log.println(progressLine(m, cfg.run().steps(), due ? lastCheckpoint : null));
                 log.flush();
@@ -211,8 +212,10 @@ public final class PrimeTraining {
             b.append(" (").append(m.refills()).append(" refill").append(m.refills() == 1 ? "" : "s").append(')');
         }
         if (m.trained()) {
-            b.append(String.format(Locale.ROOT, "  prm loss %.4f pacc %.2f  pg loss %.4f kl %.2e clip %.3f",
-                    m.prmLoss(), m.prmPairwiseAccuracy(), m.policyLoss(), m.approxKl(), m.clipFraction()));
+            b.append(String.format(Locale.ROOT, "  prm loss %.4f pacc %s  pg loss %.4f kl %.2e clip %.3f",
+                    m.prmLoss(), Double.isNaN(m.prmPairwiseAccuracy()) ? "n/a"
+                            : String.format(Locale.ROOT, "%.2f", m.prmPairwiseAccuracy()),
+                    m.policyLoss(), m.approxKl(), m.clipFraction()));
         } else {
             b.append("  no prompt passed the filter: no update");
         }

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.prime4j.model.DjlRuntime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prime4j.orchestrator.config.RunSection;
 import org.prime4j.orchestrator.config.TrainConfig;
 
 /** The PRIME loop end to end on a tiny random model, over two embedded servers on loopback. */
@@ -155,11 +156,18 @@ class PrimeTrainingTest {
                 "a stop between checkpoints still checkpoints the finished step");
         assertEquals(1, MetricsLog.read(dir.resolve("out/metrics.jsonl")).size());
 
-        TrainingSummary rest = PrimeTraining.run(cfg, options(new ByteArrayOutputStream()).withResume(true));
+        RunSection r = cfg.run();
+        TrainConfig keepOne = cfg.withRun(new RunSection(r.out(), r.steps(), r.seed(), r.checkpointEvery(),
+                r.evalEvery(), r.publishDtype(), 1));
+        TrainingSummary rest = PrimeTraining.run(keepOne, options(new ByteArrayOutputStream()).withResume(true));
         assertEquals(1, rest.firstStep());
         assertEquals(3, rest.lastStep());
         assertFalse(rest.interrupted());
         assertEquals(3, MetricsLog.read(dir.resolve("out/metrics.jsonl")).size());
+        try (Stream<Path> dirs = Files.list(dir.resolve("out/checkpoints"))) {
+            assertEquals(List.of("step-3"), dirs.map(p -> p.getFileName().toString()).toList(),
+                    "run.keep_checkpoints: 1 keeps the newest only");
+        }
     }
 
     @Test
