@@ -171,6 +171,26 @@ class PrimeTrainingTest {
     }
 
     @Test
+    void whenNoGroupPassesTheFilterTheStepRefillsThenRecordsItWithoutAnUpdate(@TempDir Path tmp) throws Exception {
+        Path dir = runDir(tmp.resolve("zero"));
+        TinyRun.prompts(dir.resolve("train.jsonl"), 5, "zero");
+        TrainConfig cfg = TinyRun.config(dir, "");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        TrainingSummary s = PrimeTraining.run(cfg, options(progress).withSteps(1)
+                .withExtraVerifiers(List.of(new TinyRun.Zero())));
+        JsonNode m = MetricsLog.read(dir.resolve("out/metrics.jsonl")).get(0);
+        assertEquals(0, m.get("kept_prompts").asInt());
+        assertEquals(4, m.get("refills").asInt(), "max_refills further draws: " + m);
+        assertEquals(20, m.get("sampled_prompts").asInt(), "5 draws of 2 x oversampling 2.0: " + m);
+        assertEquals(3, m.get("epoch").asInt(), "20 draws from 5 prompts used up epochs 0..3: " + m);
+        assertEquals(0.0, m.get("accuracy").asDouble());
+        assertEquals(1.0, m.get("filtered_fraction").asDouble());
+        assertTrue(m.get("prm_loss").isNull() && m.get("policy_loss").isNull(), m.toString());
+        assertEquals(null, s.policyWeights(), "nothing was published");
+        assertTrue(progress.toString(StandardCharsets.UTF_8).contains("no prompt passed the filter: no update"));
+    }
+
+    @Test
     void aBrokenVerifierStopsTheStepNamingStepAndPhaseAndWritesNothing(@TempDir Path tmp) throws Exception {
         Path dir = runDir(tmp.resolve("broken"));
         TinyRun.prompts(dir.resolve("train.jsonl"), 4, "broken");

@@ -77,6 +77,19 @@ final class TinyRun {
         }
     }
 
+    /** A verifier that marks everything wrong: no group passes PRIME's filter. */
+    static final class Zero implements Verifier {
+        @Override
+        public String name() {
+            return "zero";
+        }
+
+        @Override
+        public Verification verify(VerificationItem item) {
+            return Verification.wrong("never");
+        }
+    }
+
     /** A verifier that always throws. */
     static final class Broken implements Verifier {
         @Override
