@@ -27,6 +27,12 @@ public record RunSection(Path out, Integer steps, Long seed, Integer checkpointE
         keepCheckpoints = Checks.atLeast("keep_checkpoints", Checks.orDefault(keepCheckpoints, 0), 0);
     }
 
+    /** Without {@code keep_checkpoints}: every checkpoint is kept. */
+    public RunSection(Path out, Integer steps, Long seed, Integer checkpointEvery, Integer evalEvery,
+                      DType publishDtype) {
+        this(out, steps, seed, checkpointEvery, evalEvery, publishDtype, null);
+    }
+
     RunSection resolve(Path base) {
         return new RunSection(base.resolve(out), steps, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints);
     }
