@@ -70,9 +70,12 @@ def main():
     g = torch.Generator().manual_seed(spec["seed"] + 1)
     prompts = [torch.randint(0, cfg["vocab_size"], (gen["prompt"],), generator=g).tolist()
                for _ in range(gen["batch"])]
+    gen_cpu = []
     with torch.no_grad():
-        gt = timed(lambda: ref.greedy_generate(cfg, w, prompts, gen["new"]), gen["warmup"], gen["reps"])
+        gt = timed(lambda: ref.greedy_generate(cfg, w, prompts, gen["new"]), gen["warmup"], gen["reps"], gen_cpu)
     result["gen_s"] = gt
+    result["gen_cpu_s"] = gen_cpu
+    result["gen_tokens_per_cpu_s"] = gen["batch"] * gen["new"] / min(gen_cpu)
     result["gen_tokens_per_s"] = gen["batch"] * gen["new"] / min(gt)
     print(json.dumps(result))
 

@@ -48,7 +48,7 @@ public final class ModelBench {
 
     /** One side's figures; NaN where not measured. */
     public record Side(String engine, double trainTokensPerSec, double genTokensPerSec, double matmulGflops,
-                       double trainGflops, double trainTokensPerCpuSec) {}
+                       double trainGflops, double trainTokensPerCpuSec, double genTokensPerCpuSec) {}
 
     /** Both sides for one workload; torch is null when it could not run, with the reason in torchNote. */
     public record Result(Workload workload, long params, Side djl, Side torch, String torchNote) {
@@ -100,6 +100,7 @@ public final class ModelBench {
         double trainTps;
         double genTps;
         double[] trainCpu;
+        double[] genCpu;
         try (CausalLM model = CausalLM.random(w.config(), 0, 0.02)) {
             model.setTrainable(true);
             Random rng = new Random(1);
@@ -123,12 +124,14 @@ public final class ModelBench {
                         SamplingParams.greedy(w.genNew()).withIgnoreEos(true)));
             }
             double[] gen = timed(() -> Generator.generate(model, reqs, null), 1, w.genReps());
-            say(log, "[%s] DJL generation s: %s%n", w.name(), Arrays.toString(gen));
+            genCpu = LAST_CPU.get();
+            say(log, "[%s] DJL generation s: %s, process CPU s: %s%n", w.name(), Arrays.toString(gen),
+                    Arrays.toString(genCpu));
             genTps = w.genBatch() * w.genNew() / best(gen);
         }
         return new Side("DJL " + ai.djl.engine.Engine.getEngine("PyTorch").getVersion(), trainTps, genTps, matmul,
                 trainFlops(w) * trainTps / (w.trainBatch() * w.trainSeq()) / 1e9,
-                w.trainBatch() * w.trainSeq() / best(trainCpu));
+                w.trainBatch() * w.trainSeq() / best(trainCpu), w.genBatch() * w.genNew() / best(genCpu));
     }
 
     private static void trainStep(CausalLM model, PaddedBatch batch, AdamW opt) {
@@ -199,9 +202,9 @@ public final class ModelBench {
             return new TorchOutcome(new Side("torch " + r.get("torch_version").asText() + " eager", tps,
                     r.get("gen_tokens_per_s").asDouble(), r.get("matmul_gflops").asDouble(),
                     trainFlops(w) * tps / (w.trainBatch() * w.trainSeq()) / 1e9,
-                    r.get("train_tokens_per_cpu_s").asDouble()),
+                    r.get("train_tokens_per_cpu_s").asDouble(), r.get("gen_tokens_per_cpu_s").asDouble()),
                     "torch train step s: " + r.get("train_step_s") + ", process CPU s: " + r.get("train_cpu_s")
-                            + ", generation s: " + r.get("gen_s"));
+                            + ", generation s: " + r.get("gen_s") + ", process CPU s: " + r.get("gen_cpu_s"));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the PyTorch side", e);
@@ -235,22 +238,24 @@ public final class ModelBench {
     public static String table(List<Result> results) {
         StringBuilder sb = new StringBuilder();
         sb.append("| model | params | engine | train tokens/s | train tokens/CPU-s | train GFLOP/s (% of matmul) "
-                + "| gen tokens/s | 1024^3 matmul GFLOP/s |\n|---|---|---|---|---|---|---|---|\n");
+                + "| gen tokens/s | gen tokens/CPU-s | 1024^3 matmul GFLOP/s |\n|---|---|---|---|---|---|---|---|---|\n");
         for (Result r : results) {
             for (Side s : r.torch() == null ? List.of(r.djl()) : List.of(r.djl(), r.torch())) {
-                sb.append(String.format("| %s | %.2fM | %s | %.0f | %.0f | %.2f (%.0f%%) | %.0f | %.1f |%n",
+                sb.append(String.format("| %s | %.2fM | %s | %.0f | %.0f | %.2f (%.0f%%) | %.0f | %.0f | %.1f |%n",
                         r.workload().name(), r.params() / 1e6, s.engine(), s.trainTokensPerSec(),
                         s.trainTokensPerCpuSec(), s.trainGflops(),
-                        100 * s.trainGflops() / s.matmulGflops(), s.genTokensPerSec(), s.matmulGflops()));
+                        100 * s.trainGflops() / s.matmulGflops(), s.genTokensPerSec(), s.genTokensPerCpuSec(),
+                        s.matmulGflops()));
             }
         }
-        sb.append("\n| model | DJL / PyTorch train (wall) | train (CPU time) | generation (wall) |\n"
-                + "|---|---|---|---|\n");
+        sb.append("\n| model | DJL / PyTorch train (wall) | train (CPU time) | generation (wall) "
+                + "| generation (CPU time) |\n|---|---|---|---|---|\n");
         for (Result r : results) {
             sb.append(r.torch() == null
-                    ? String.format("| %s | n/a | n/a | n/a |%n", r.workload().name())
-                    : String.format("| %s | %.2f | %.2f | %.2f |%n", r.workload().name(), r.trainRatio(),
-                            r.djl().trainTokensPerCpuSec() / r.torch().trainTokensPerCpuSec(), r.genRatio()));
+                    ? String.format("| %s | n/a | n/a | n/a | n/a |%n", r.workload().name())
+                    : String.format("| %s | %.2f | %.2f | %.2f | %.2f |%n", r.workload().name(), r.trainRatio(),
+                            r.djl().trainTokensPerCpuSec() / r.torch().trainTokensPerCpuSec(), r.genRatio(),
+                            r.djl().genTokensPerCpuSec() / r.torch().genTokensPerCpuSec()));
         }
         for (Result r : results) {
             if (r.torch() == null) {

@@ -90,7 +90,10 @@ public final class CausalLM implements AutoCloseable {
         return m;
     }
 
-    /** Replaces every parameter's values (weight reload); names and shapes must match the config. */
+    /**
+     * Replaces every parameter's values in place (weight reload); names and shapes must match the config, and
+     * nothing changes unless all do. Not safe while another thread runs a forward pass on this model.
+     */
     public void loadHost(Map<String, HostTensor> tensors) {
         Map<String, long[]> shapes = ParamNames.shapes(config);
         for (String name : tensors.keySet()) {
@@ -148,16 +151,14 @@ public final class CausalLM implements AutoCloseable {
 
     private void setParameter(String name, float[] data, long[] shape) {
         NDArray old = params.get(name);
-        boolean grad = old != null && old.hasGradient();
+        if (old != null) {
+            // In place: an optimizer (or anything else holding the array) keeps seeing the live parameter.
+            old.set(data);
+            return;
+        }
         NDArray p = manager.create(data, new Shape(shape));
         p.setName(name);
-        if (grad) {
-            p.setRequiresGradient(true);
-        }
         params.put(name, p);
-        if (old != null) {
-            old.close();
-        }
     }
 
     public ModelConfig config() {

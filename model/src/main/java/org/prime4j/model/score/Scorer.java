@@ -3,7 +3,6 @@ package org.prime4j.model.score;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +36,8 @@ public final class Scorer {
             return out;
         }
         try (NDManager call = model.manager().newSubManager()) {
-            NDArray logits = model.logits(call, batch);
-            NDArray all = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1);
-            NDArray actual = all.gather(TokenLogprobs.targets(call, batch), 2);
+            NDArray all = TokenLogprobs.nextTokenLogprobs(model.logits(call, batch));
+            NDArray actual = TokenLogprobs.ofTargets(call, all, batch);
             float[] lp = actual.toFloatArray();
             long[] rank = all.gt(actual).sum(new int[] {2}).toType(DataType.INT64, false).toLongArray();
             float[] topVals = new float[0];

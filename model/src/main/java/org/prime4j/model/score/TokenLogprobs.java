@@ -20,12 +20,17 @@ public final class TokenLogprobs {
      * Inside a GradientCollector the result carries the graph back to the parameters (and any adapter).
      */
     public static NDArray compute(CausalLM model, NDManager call, PaddedBatch batch) {
-        return fromLogits(call, model.logits(call, batch), batch);
+        return ofTargets(call, nextTokenLogprobs(model.logits(call, batch)), batch).squeeze(2);
     }
 
-    static NDArray fromLogits(NDManager call, NDArray logits, PaddedBatch batch) {
-        NDArray logprobs = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1);
-        return logprobs.gather(targets(call, batch), 2).squeeze(2);
+    /** log-softmax of the logits at columns 0..width-2: (rows, width - 1, vocab). */
+    static NDArray nextTokenLogprobs(NDArray logits) {
+        return logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1);
+    }
+
+    /** The entries of the actual next tokens: (rows, width - 1, 1). */
+    static NDArray ofTargets(NDManager call, NDArray nextTokenLogprobs, PaddedBatch batch) {
+        return nextTokenLogprobs.gather(targets(call, batch), 2);
     }
 
     /** Targets (rows, width - 1, 1): the ids of columns 1..width-1. */
