@@ -17,16 +17,16 @@ import java.util.stream.Stream;
  * rename. POSIX cannot rename onto a non-empty directory, so an existing target is first renamed aside
  * and deleted once the new one is in place.
  */
-final class AtomicDirectory {
+public final class AtomicDirectory {
 
     /** Fills a fresh directory. */
-    interface Filler {
+    public interface Filler {
         void fill(Path tmp) throws IOException;
     }
 
     private AtomicDirectory() {}
 
-    static void replace(Path target, Filler filler) throws IOException {
+    public static void replace(Path target, Filler filler) throws IOException {
         Path abs = target.toAbsolutePath().normalize();
         Path parent = abs.getParent();
         Files.createDirectories(parent);

@@ -1,0 +1,39 @@
+package org.prime4j.orchestrator.config;
+
+import java.nio.file.Path;
+import org.prime4j.model.io.DType;
+
+/**
+ * The run itself.
+ *
+ * @param out              output directory (metrics.jsonl, weights/, checkpoints/)
+ * @param steps            PRIME steps to reach (a resumed run continues up to this step)
+ * @param seed             the one seed: data order, rollout seeds and model-free randomness derive from it
+ * @param checkpointEvery  checkpoint every N steps (and at the last step); 0 = only at the last step
+ * @param evalEvery        held-out greedy accuracy every N steps (needs data.eval); 0 = never
+ * @param publishDtype     dtype of the weights published to the policy servers (f32, bf16, f16)
+ */
+public record RunSection(Path out, Integer steps, Long seed, Integer checkpointEvery, Integer evalEvery,
+                         DType publishDtype) {
+
+    public RunSection {
+        out = Checks.orDefault(out, Path.of("runs/prime"));
+        steps = Checks.atLeast("steps", Checks.orDefault(steps, 100), 1);
+        seed = Checks.orDefault(seed, 0L);
+        checkpointEvery = Checks.atLeast("checkpoint_every", Checks.orDefault(checkpointEvery, 10), 0);
+        evalEvery = Checks.atLeast("eval_every", Checks.orDefault(evalEvery, 0), 0);
+        publishDtype = Checks.orDefault(publishDtype, DType.F32);
+    }
+
+    RunSection resolve(Path base) {
+        return new RunSection(base.resolve(out), steps, seed, checkpointEvery, evalEvery, publishDtype);
+    }
+
+    public RunSection withSteps(int n) {
+        return new RunSection(out, n, seed, checkpointEvery, evalEvery, publishDtype);
+    }
+
+    public RunSection withOut(Path dir) {
+        return new RunSection(dir, steps, seed, checkpointEvery, evalEvery, publishDtype);
+    }
+}

@@ -1,0 +1,44 @@
+package org.prime4j.orchestrator.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The servers of one role (policy sampling or reference scoring).
+ *
+ * @param mode         embedded (default), launch or remote
+ * @param count        embedded: how many servers to start (each holds its own copy of the model)
+ * @param maxBatchSize embedded: sequences per batched model call
+ * @param launchConfig launch: the launch YAML whose servers play this role
+ * @param baseUrls     remote: server roots without {@code /v1}
+ * @param apiKeyEnv    remote and launch: the environment variable holding the bearer token (null: none)
+ */
+public record ServerRole(ServerMode mode, Integer count, Integer maxBatchSize, Path launchConfig,
+                         List<String> baseUrls, String apiKeyEnv) {
+
+    public ServerRole {
+        mode = Checks.orDefault(mode, ServerMode.EMBEDDED);
+        count = Checks.atLeast("count", Checks.orDefault(count, 1), 1);
+        maxBatchSize = Checks.atLeast("max_batch_size", Checks.orDefault(maxBatchSize, 64), 1);
+        baseUrls = baseUrls == null ? List.of() : List.copyOf(baseUrls);
+        if (mode == ServerMode.LAUNCH && launchConfig == null) {
+            throw new FieldError("launch_config", "is required with mode: launch");
+        }
+        if (mode == ServerMode.REMOTE && baseUrls.isEmpty()) {
+            throw new FieldError("base_urls", "is required with mode: remote (server roots, e.g. http://gpu-1:8000)");
+        }
+        if (mode != ServerMode.REMOTE && !baseUrls.isEmpty()) {
+            throw new FieldError("base_urls", "is only read with mode: remote (mode is " + mode.name().toLowerCase()
+                    + ")");
+        }
+    }
+
+    static ServerRole embedded() {
+        return new ServerRole(null, null, null, null, null, null);
+    }
+
+    ServerRole resolve(Path base) {
+        return launchConfig == null ? this
+                : new ServerRole(mode, count, maxBatchSize, base.resolve(launchConfig), baseUrls, apiKeyEnv);
+    }
+}

@@ -1,0 +1,25 @@
+package org.prime4j.orchestrator.config;
+
+import java.nio.file.Path;
+
+/**
+ * The policy and reference servers.
+ *
+ * @param requestTimeoutSeconds whole-call limit of one request (a stalled server is retried elsewhere)
+ * @param reloadTimeoutSeconds  limit of one weight reload
+ */
+public record ServersSection(ServerRole policy, ServerRole reference, Double requestTimeoutSeconds,
+                             Double reloadTimeoutSeconds) {
+
+    public ServersSection {
+        policy = Checks.orDefault(policy, ServerRole.embedded());
+        reference = Checks.orDefault(reference, ServerRole.embedded());
+        requestTimeoutSeconds = Checks.positive("request_timeout_seconds", Checks.orDefault(requestTimeoutSeconds, 600.0));
+        reloadTimeoutSeconds = Checks.positive("reload_timeout_seconds", Checks.orDefault(reloadTimeoutSeconds, 600.0));
+    }
+
+    ServersSection resolve(Path base) {
+        return new ServersSection(policy.resolve(base), reference.resolve(base), requestTimeoutSeconds,
+                reloadTimeoutSeconds);
+    }
+}

@@ -1,0 +1,52 @@
+package org.prime4j.orchestrator.config;
+
+import java.nio.file.Path;
+
+/**
+ * A {@code prime4j train} run, as its YAML describes it: every section has defaults (the paper's where it
+ * has one) except {@code model.policy} and {@code data.train}. Read it with {@link TrainConfigReader}, which
+ * names the file, line and field of any bad value; build it in code with the section records.
+ */
+public record TrainConfig(ModelSection model, ServersSection servers, DataSection data, RolloutSection rollout,
+                          FilterSection filter, PrmSection prm, PolicySection policy, AdvantageSection advantage,
+                          VerifierSection verifier, RunSection run) {
+
+    public TrainConfig {
+        if (model == null) {
+            throw new FieldError("model", "is required (model.policy: the policy's initial checkpoint)");
+        }
+        if (data == null) {
+            throw new FieldError("data", "is required (data.train: a JSONL file of prompts)");
+        }
+        servers = Checks.orDefault(servers, new ServersSection(null, null, null, null));
+        rollout = Checks.orDefault(rollout, new RolloutSection(null, null, null, null, null, null, null, null));
+        filter = Checks.orDefault(filter, new FilterSection(null, null, null, null));
+        prm = Checks.orDefault(prm, new PrmSection(null, null, null, null, null, null));
+        policy = Checks.orDefault(policy, new PolicySection(null, null, null, null, null, null, null, null, null,
+                null));
+        advantage = Checks.orDefault(advantage, new AdvantageSection(null, null, null, null, null));
+        verifier = Checks.orDefault(verifier, new VerifierSection(null, null, null, null));
+        run = Checks.orDefault(run, new RunSection(null, null, null, null, null, null));
+        if (run.evalEvery() > 0 && data.eval() == null) {
+            throw new FieldError("run.eval_every", "is " + run.evalEvery() + " but data.eval names no held-out file");
+        }
+    }
+
+    /** Relative paths of the file resolved against {@code base} (the config file's directory). */
+    public TrainConfig resolve(Path base) {
+        return new TrainConfig(model.resolve(base), servers.resolve(base), data.resolve(base), rollout, filter, prm,
+                policy, advantage, verifier.resolve(base), run.resolve(base));
+    }
+
+    public TrainConfig withRun(RunSection r) {
+        return new TrainConfig(model, servers, data, rollout, filter, prm, policy, advantage, verifier, r);
+    }
+
+    public TrainConfig withServers(ServersSection s) {
+        return new TrainConfig(model, s, data, rollout, filter, prm, policy, advantage, verifier, run);
+    }
+
+    public TrainConfig withRollout(RolloutSection r) {
+        return new TrainConfig(model, servers, data, r, filter, prm, policy, advantage, verifier, run);
+    }
+}

@@ -1,0 +1,129 @@
+package org.prime4j.orchestrator.loop;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.prime4j.model.config.ModelConfig;
+import org.prime4j.model.io.AtomicDirectory;
+import org.prime4j.model.io.DType;
+import org.prime4j.model.io.HfCheckpoint;
+import org.prime4j.model.io.HostTensor;
+import org.prime4j.model.io.SafetensorsReader;
+import org.prime4j.model.io.SafetensorsWriter;
+import org.prime4j.orchestrator.data.DataCursor;
+import org.prime4j.orchestrator.train.TrainerState;
+
+/**
+ * A resumable training state: policy and PRM weights with their AdamW moments and step counts, the step,
+ * the data cursor and the seed. All randomness of a run derives from (seed, step, position), so the cursor
+ * and the seed are the whole RNG state. Written atomically as {@code checkpoints/step-N}: a directory of that
+ * name is always complete.
+ *
+ * <pre>
+ *   step-N/policy/                      HF checkpoint (FP32, tokenizer files): a servable model
+ *   step-N/prm/                         HF checkpoint (FP32)
+ *   step-N/policy-optimizer.safetensors AdamW exp_avg / exp_avg_sq per parameter
+ *   step-N/prm-optimizer.safetensors
+ *   step-N/state.json                   step, epoch, position, seed, optimizer step counts
+ * </pre>
+ */
+public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState policy, TrainerState prm) {
+
+    private static final Pattern NAME = Pattern.compile("step-(\\d+)");
+    private static final int FORMAT = 1;
+
+    public static Path dirOf(Path checkpoints, int step) {
+        return checkpoints.resolve("step-" + step);
+    }
+
+    /** Writes {@code checkpoints/step-N} atomically (replacing one of the same step). */
+    public Path save(Path checkpoints, ModelConfig policyConfig, ModelConfig prmConfig, Path tokenizerSource)
+            throws IOException {
+        Path dir = dirOf(checkpoints, step);
+        AtomicDirectory.replace(dir, tmp -> {
+            HfCheckpoint.write(tmp.resolve("policy"), policyConfig, policy.weights(), DType.F32, 0, tokenizerSource);
+            HfCheckpoint.write(tmp.resolve("prm"), prmConfig, prm.weights(), DType.F32, 0, tokenizerSource);
+            SafetensorsWriter.write(tmp.resolve("policy-optimizer.safetensors"), policy.optimizer(), DType.F32);
+            SafetensorsWriter.write(tmp.resolve("prm-optimizer.safetensors"), prm.optimizer(), DType.F32);
+            ObjectNode state = MetricsLog.JSON.createObjectNode();
+            state.put("format", FORMAT);
+            state.put("step", step);
+            state.put("epoch", cursor.epoch());
+            state.put("position", cursor.position());
+            state.put("seed", seed);
+            state.put("policy_optimizer_steps", policy.steps());
+            state.put("prm_optimizer_steps", prm.steps());
+            Files.writeString(tmp.resolve("state.json"), state.toPrettyString());
+        });
+        return dir;
+    }
+
+    /** The complete checkpoint of the highest step under {@code checkpoints}, if any. */
+    public static Optional<Path> latest(Path checkpoints) throws IOException {
+        if (!Files.isDirectory(checkpoints)) {
+            return Optional.empty();
+        }
+        Path best = null;
+        int bestStep = -1;
+        try (Stream<Path> dirs = Files.list(checkpoints)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                Matcher m = NAME.matcher(d.getFileName().toString());
+                if (m.matches() && Files.isRegularFile(d.resolve("state.json"))) {
+                    int s = Integer.parseInt(m.group(1));
+                    if (s > bestStep) {
+                        bestStep = s;
+                        best = d;
+                    }
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    public static Checkpoint load(Path dir) throws IOException {
+        JsonNode state = MetricsLog.JSON.readTree(dir.resolve("state.json").toFile());
+        if (state.path("format").asInt() != FORMAT) {
+            throw new IOException(dir + ": unknown checkpoint format " + state.path("format"));
+        }
+        return new Checkpoint(state.path("step").asInt(),
+                new DataCursor(state.path("epoch").asLong(), state.path("position").asInt()),
+                state.path("seed").asLong(),
+                new TrainerState(weights(dir.resolve("policy")), tensors(dir.resolve("policy-optimizer.safetensors")),
+                        state.path("policy_optimizer_steps").asLong()),
+                new TrainerState(weights(dir.resolve("prm")), tensors(dir.resolve("prm-optimizer.safetensors")),
+                        state.path("prm_optimizer_steps").asLong()));
+    }
+
+    private static Map<String, HostTensor> weights(Path dir) throws IOException {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
+            for (String name : ckpt.tensorNames()) {
+                out.put(name, copy(ckpt.tensor(name)));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, HostTensor> tensors(Path file) throws IOException {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            for (String name : r.names()) {
+                out.put(name, copy(r.get(name)));
+            }
+        }
+        return out;
+    }
+
+    /** A heap copy, so nothing points into a file mapping that is closed. */
+    private static HostTensor copy(HostTensor t) {
+        return HostTensor.ofFloats(t.name(), t.shape(), t.toFloatArray());
+    }
+}

@@ -1,0 +1,91 @@
+package org.prime4j.orchestrator.loop;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code metrics.jsonl}: one JSON object per step, flushed per line, so a killed run keeps every finished
+ * step. On resume the lines after the checkpoint's step are dropped first (they belong to steps that will be
+ * run again).
+ */
+public final class MetricsLog implements AutoCloseable {
+
+    static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .registerModule(new SimpleModule().addSerializer(Double.class, new NanAsNull())
+                    .addSerializer(double.class, new NanAsNull()));
+
+    private final BufferedWriter out;
+
+    private MetricsLog(BufferedWriter out) {
+        this.out = out;
+    }
+
+    /** Opens for appending after keeping only the lines of steps {@code <= keepThroughStep}. */
+    public static MetricsLog open(Path file, int keepThroughStep) throws IOException {
+        if (Files.exists(file)) {
+            List<String> kept = new ArrayList<>();
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank() && JSON.readTree(line).path("step").asInt(Integer.MAX_VALUE) <= keepThroughStep) {
+                    kept.add(line);
+                }
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.write(tmp, kept, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        }
+        return new MetricsLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND));
+    }
+
+    public void write(StepMetrics m) throws IOException {
+        out.write(JSON.writeValueAsString(m));
+        out.newLine();
+        out.flush();
+    }
+
+    /** Every line of a metrics file, parsed. */
+    public static List<JsonNode> read(Path file) throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                out.add(JSON.readTree(line));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException {
+        out.close();
+    }
+
+    private static final class NanAsNull extends StdSerializer<Double> {
+        NanAsNull() {
+            super(Double.class);
+        }
+
+        @Override
+        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
+            if (v == null || !Double.isFinite(v)) {
+                g.writeNull();
+            } else {
+                g.writeNumber(v);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package org.prime4j.orchestrator.loop;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.prime4j.orchestrator.client.Rollouts;
+import org.prime4j.orchestrator.client.Sample;
+import org.prime4j.orchestrator.data.PromptItem;
+import org.prime4j.verifiers.Verification;
+import org.prime4j.verifiers.VerificationItem;
+import org.prime4j.verifiers.Verifier;
+import org.prime4j.verifiers.VerifierRegistry;
+import org.prime4j.verifiers.runtime.VerificationPool;
+
+/**
+ * PRIME step 3: every response scored by its prompt's verifier, all in parallel on one pool with a deadline
+ * per item. Verifiers are resolved and warmed up once, before the first step, so a missing or broken one
+ * stops the run before anything trains.
+ */
+public final class OutcomeScorer implements AutoCloseable {
+
+    /** Scores of a batch in row order (prompt-major, K per prompt), with the failures counted. */
+    public record Scores(double[] scores, int errors, int timeouts) {}
+
+    private final VerifierRegistry registry;
+    private final VerificationPool pool;
+
+    public OutcomeScorer(VerifierRegistry registry, int parallelism, Duration deadline) {
+        this.registry = registry;
+        this.pool = new VerificationPool(parallelism, deadline);
+    }
+
+    /** Checks that every ability of the data has a verifier and warms each one up. */
+    public void prepare(List<PromptItem> items) throws Exception {
+        Set<String> abilities = new LinkedHashSet<>();
+        for (PromptItem p : items) {
+            abilities.add(p.ability());
+        }
+        for (String a : abilities) {
+            Verifier v;
+            try {
+                v = registry.get(a);
+            } catch (IllegalArgumentException e) {
+                String first = items.stream().filter(p -> p.ability().equals(a)).findFirst().orElseThrow().source();
+                throw new IllegalArgumentException(first + ": ability '" + a + "' has no verifier (known: "
+                        + registry.names() + ")", e);
+            }
+            try {
+                v.warmUp();
+            } catch (Exception e) {
+                throw new IllegalStateException("verifier '" + a + "' cannot work: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public Scores score(List<PromptItem> prompts, List<Rollouts> rollouts) {
+        List<CompletableFuture<Verification>> futures = new ArrayList<>();
+        for (int p = 0; p < prompts.size(); p++) {
+            PromptItem item = prompts.get(p);
+            Verifier v = registry.get(item.ability());
+            for (Sample s : rollouts.get(p).samples()) {
+                futures.add(pool.submit(v, new VerificationItem(s.text() == null ? "" : s.text(), item.groundTruth(),
+                        item.extra())));
+            }
+        }
+        double[] scores = new double[futures.size()];
+        int errors = 0;
+        int timeouts = 0;
+        for (int i = 0; i < scores.length; i++) {
+            Verification v = futures.get(i).join();
+            scores[i] = v.score();
+            if (VerificationPool.TIMEOUT.equals(v.reason())) {
+                timeouts++;
+            } else if (v.reason().startsWith("error")) {
+                errors++;
+            }
+        }
+        return new Scores(scores, errors, timeouts);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

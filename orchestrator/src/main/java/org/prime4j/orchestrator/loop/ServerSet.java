@@ -1,0 +1,119 @@
+package org.prime4j.orchestrator.loop;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.prime4j.orchestrator.client.RolloutClient;
+import org.prime4j.orchestrator.client.pool.PoolConfig;
+import org.prime4j.orchestrator.config.ServerRole;
+import org.prime4j.orchestrator.config.ServersSection;
+import org.prime4j.orchestrator.config.TrainConfig;
+import org.prime4j.server.EmbeddedServer;
+import org.prime4j.server.ServerOptions;
+import org.prime4j.server.djl.DjlServingModel;
+import org.prime4j.server.launch.LaunchConfigReader;
+import org.prime4j.server.launch.RunningServer;
+import org.prime4j.server.launch.VllmLauncher;
+
+/**
+ * The policy and reference servers of a run and the clients that talk to them. Embedded servers run in this
+ * process on loopback, each on a free port with its own copy of the model; launched vLLM servers are stopped
+ * with the set; remote servers are only connected to.
+ */
+public final class ServerSet implements AutoCloseable {
+
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private final List<AutoCloseable> servers = new ArrayList<>();
+    private final List<AutoCloseable> models = new ArrayList<>();
+    private RolloutClient policy;
+    private RolloutClient reference;
+
+    private ServerSet() {}
+
+    public static ServerSet start(TrainConfig config) throws IOException {
+        ServerSet set = new ServerSet();
+        try {
+            ServersSection s = config.servers();
+            int batch = config.rollout().requestBatchSize();
+            set.policy = RolloutClient.open(pool("policy", set.urls("policy", s.policy(), config.model().policy()), s,
+                    s.policy(), batch));
+            set.clients.add(set.policy);
+            set.reference = RolloutClient.open(pool("reference",
+                    set.urls("reference", s.reference(), config.model().reference()), s, s.reference(), batch));
+            set.clients.add(set.reference);
+            return set;
+        } catch (IOException | RuntimeException e) {
+            set.close();
+            throw e;
+        }
+    }
+
+    private List<String> urls(String role, ServerRole r, Path modelDir) throws IOException {
+        switch (r.mode()) {
+            case REMOTE:
+                return r.baseUrls();
+            case LAUNCH: {
+                List<String> urls = new ArrayList<>();
+                for (RunningServer server : new VllmLauncher().startAll(LaunchConfigReader.read(r.launchConfig()))) {
+                    servers.add(server);
+                    urls.add(server.baseUrl().toString());
+                }
+                return urls;
+            }
+            default: {
+                List<String> urls = new ArrayList<>();
+                for (int i = 0; i < r.count(); i++) {
+                    DjlServingModel model;
+                    try {
+                        model = DjlServingModel.load(modelDir, null);
+                    } catch (IOException | RuntimeException e) {
+                        throw new IOException("cannot start the embedded " + role + " server on " + modelDir + ": "
+                                + e.getMessage(), e);
+                    }
+                    models.add(model);
+                    EmbeddedServer server = EmbeddedServer.start(model,
+                            ServerOptions.loopback(role).withMaxBatchSize(r.maxBatchSize()));
+                    servers.add(server);
+                    urls.add(server.baseUrl().toString());
+                }
+                return urls;
+            }
+        }
+    }
+
+    private static PoolConfig pool(String role, List<String> urls, ServersSection s, ServerRole r, int batch) {
+        PoolConfig base = PoolConfig.of(role, urls);
+        return new PoolConfig(role, base.baseUrls(), r.apiKeyEnv(), base.connectTimeout(),
+                seconds(s.requestTimeoutSeconds()), seconds(s.reloadTimeoutSeconds()), base.maxConcurrentPerServer(),
+                batch, false, base.progressMinRequests(), base.retry(), base.breaker());
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofMillis(Math.round(s * 1000));
+    }
+
+    public RolloutClient policy() {
+        return policy;
+    }
+
+    public RolloutClient reference() {
+        return reference;
+    }
+
+    /** Clients first, then servers, then the models they served. */
+    @Override
+    public void close() {
+        for (List<AutoCloseable> group : List.of(clients, servers, models)) {
+            for (AutoCloseable c : group) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // Closing the rest matters more than one failure on the way out.
+                }
+            }
+            group.clear();
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.prime4j.orchestrator.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prime4j.orchestrator.prime.AdvantageEstimator;
+import org.prime4j.orchestrator.prime.RewardNorm;
+import org.prime4j.orchestrator.train.OldLogprobs;
+import org.prime4j.orchestrator.train.PrmUpdate;
+
+class TrainConfigReaderTest {
+
+    private static final String MINIMAL = """
+            model:
+              policy: sft
+            data:
+              train: train.jsonl
+            """;
+
+    @Test
+    void minimalConfigTakesThePapersDefaults() {
+        TrainConfig c = TrainConfigReader.parse(MINIMAL, "run.yaml");
+        assertEquals(Path.of("sft"), c.model().reference());
+        assertEquals(Path.of("sft"), c.model().prm());
+        assertEquals(ServerMode.EMBEDDED, c.servers().policy().mode());
+        assertEquals(4, c.rollout().k());
+        assertEquals(1.0, c.rollout().temperature());
+        assertEquals(0.2, c.filter().accuracyFilter().lower());
+        assertEquals(0.8, c.filter().accuracyFilter().upper());
+        assertEquals(0.05, c.prm().beta());
+        assertEquals(PrmUpdate.AFTER, c.prm().update());
+        assertEquals(0.2, c.policy().clip());
+        assertEquals(OldLogprobs.TRAINER, c.policy().oldLogprobs());
+        assertEquals(AdvantageEstimator.PRIME_RLOO, c.advantage().estimator());
+        assertEquals(5.0, c.advantage().processCoef());
+        assertEquals(RewardNorm.BATCH_NORM, c.advantage().rewardNorm());
+        assertEquals(BadLinePolicy.FAIL, c.data().onBadLine());
+        assertNull(c.data().eval());
+    }
+
+    @Test
+    void readsEverySectionAndResolvesPathsAgainstTheFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run.yaml");
+        Files.writeString(file, """
+                model:
+                  policy: sft
+                  prm: prm-init
+                servers:
+                  policy: {mode: remote, base_urls: ["http://gpu-1:8000"], api_key_env: KEY}
+                  reference: {mode: embedded, count: 1}
+                data: {train: train.jsonl, eval: held.jsonl, on_bad_line: skip}
+                rollout: {k: 8, prompts_per_step: 16, max_tokens: 64, oversampling: 2.0}
+                filter: {accuracy: false, drop_truncated: true}
+                prm: {lr: 1.0e-3, update: before, micro_batch: 4}
+                policy: {lr: 1.0e-4, mini_batch: 32, micro_batch: 16, old_logprobs: server}
+                advantage: {estimator: grpo, process_coef: 0}
+                verifier: {deadline_seconds: 2.5, parallelism: 3}
+                run: {out: out, steps: 7, seed: 42, checkpoint_every: 2, eval_every: 3, publish_dtype: bf16}
+                """);
+        TrainConfig c = TrainConfigReader.read(file);
+        Path base = dir.toAbsolutePath();
+        assertEquals(base.resolve("sft"), c.model().policy());
+        assertEquals(base.resolve("sft"), c.model().reference());
+        assertEquals(base.resolve("prm-init"), c.model().prm());
+        assertEquals(base.resolve("out"), c.run().out());
+        assertEquals(ServerMode.REMOTE, c.servers().policy().mode());
+        assertEquals("KEY", c.servers().policy().apiKeyEnv());
+        assertNull(c.filter().accuracyFilter());
+        assertTrue(c.filter().dropTruncated());
+        assertEquals(PrmUpdate.BEFORE, c.prm().update());
+        assertEquals(OldLogprobs.SERVER, c.policy().oldLogprobs());
+        assertEquals(AdvantageEstimator.GRPO, c.advantage().estimator());
+        assertEquals(BadLinePolicy.SKIP, c.data().onBadLine());
+        assertEquals(42L, c.run().seed());
+        assertEquals(org.prime4j.model.io.DType.BF16, c.run().publishDtype());
+    }
+
+    @Test
+    void unknownFieldNamesItsLineAndTheNearestValidName() {
+        ConfigException e = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                rollout:
+                  k: 4
+                  temprature: 0.7
+                """, "run.yaml"));
+        assertEquals(7, e.line(), e.getMessage());
+        assertEquals("rollout.temprature", e.field());
+        assertTrue(e.getMessage().startsWith("run.yaml line 7, rollout.temprature: unknown field 'temprature';"
+                + " did you mean 'temperature'?"), e.getMessage());
+    }
+
+    @Test
+    void invalidValueNamesItsOwnLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                rollout:
+                  prompts_per_step: 8
+                  k: 1
+                """, "run.yaml"));
+        assertEquals(7, e.line(), e.getMessage());
+        assertEquals("rollout.k", e.field());
+        assertTrue(e.getMessage().contains("must be >= 2, got 1"), e.getMessage());
+    }
+
+    @Test
+    void crossFieldErrorsAndBadEnumsNameTheField() {
+        ConfigException bounds = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                filter:
+                  lower: 0.6
+                  upper: 0.4
+                """, "run.yaml"));
+        assertEquals("filter.upper", bounds.field());
+        assertEquals(7, bounds.line());
+
+        ConfigException mode = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                prm:
+                  update: sometimes
+                """, "run.yaml"));
+        assertEquals("prm.update", mode.field());
+        assertEquals(6, mode.line());
+        assertTrue(mode.getMessage().contains("after, before, none"), mode.getMessage());
+
+        ConfigException remote = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                servers:
+                  policy:
+                    mode: remote
+                """, "run.yaml"));
+        assertEquals("servers.policy.base_urls", remote.field());
+        assertEquals(6, remote.line());
+
+        ConfigException type = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                run:
+                  steps: many
+                """, "run.yaml"));
+        assertEquals("run.steps", type.field());
+        assertEquals(6, type.line());
+    }
+
+    @Test
+    void missingRequiredFieldsAndSyntaxErrorsAreNamed() {
+        ConfigException noPolicy = assertThrows(ConfigException.class, () -> TrainConfigReader.parse("""
+                model:
+                  reference: ref
+                data:
+                  train: t.jsonl
+                """, "run.yaml"));
+        assertEquals("model.policy", noPolicy.field());
+        assertEquals(1, noPolicy.line());
+
+        ConfigException noData = assertThrows(ConfigException.class,
+                () -> TrainConfigReader.parse("model:\n  policy: p\n", "run.yaml"));
+        assertEquals("data", noData.field());
+
+        ConfigException syntax = assertThrows(ConfigException.class,
+                () -> TrainConfigReader.parse("model:\n  policy: p\n   data: x\n", "run.yaml"));
+        assertTrue(syntax.getMessage().contains("not valid YAML"), syntax.getMessage());
+        assertEquals(3, syntax.line(), syntax.getMessage());
+
+        ConfigException evalWithoutData = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL
+                + "run:\n  eval_every: 5\n", "run.yaml"));
+        assertEquals("run.eval_every", evalWithoutData.field());
+        assertEquals(6, evalWithoutData.line());
+    }
+}
