@@ -36,6 +36,20 @@ class ArithmeticTaskTest {
         }
     }
 
+    /** The loop tokenizes prompts as chat messages; with the bare template that is the plain text's bytes. */
+    @Test
+    void bareChatTemplateTokenizesLikeThePlainPrompt(@TempDir Path dir) throws Exception {
+        ArithmeticModel.writeTokenizer(dir);
+        try (org.prime4j.model.tokenizer.TextTokenizer tok = org.prime4j.model.tokenizer.TextTokenizer.load(dir)) {
+            String prompt = new ArithmeticProblem(47, '+', 18, '-', 25).prompt();
+            int[] chat = org.prime4j.orchestrator.task.PromptEncoder.encode(tok,
+                    List.of(org.prime4j.model.tokenizer.ChatMessage.user(prompt)));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(tok.encode(prompt, false), chat);
+            assertEquals(prompt.length(), chat.length);
+            assertEquals(List.of(ArithmeticModel.EOS), tok.eosTokenIds());
+        }
+    }
+
     @Test
     void workedAnswerShowsOneLinePerOperation() {
         ArithmeticProblem p = new ArithmeticProblem(39, '-', 47, '-', 19);
