@@ -72,8 +72,8 @@ public final class ArithmeticDemo {
         }
         Evaluator evaluator = Evaluator.greedy(100, c.rollout().maxTokens());
         VerifierRegistry verifiers = VerifierRegistry.builtIn();
-        log.printf(Locale.ROOT, "demo: %s PRIME on the arithmetic task, %d steps, seed %d -> %s%n",
-                o.outcomeOnly() ? "outcome-only (c_p = 0)" : "full", c.run().steps(), c.run().seed(), out);
+        log.printf(Locale.ROOT, "demo: %s on the arithmetic task, %d steps, seed %d -> %s%n",
+                o.outcomeOnly() ? "outcome-only RLOO (c_p = 0, the paper's baseline)" : "PRIME", c.run().steps(), c.run().seed(), out);
         EvalResult before = evaluate(c.model().policy(), held, evaluator, verifiers);
         log.println("demo: before RL, held-out greedy " + before.summary());
 

@@ -9,6 +9,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.prime4j.orchestrator.loop.StepMetrics;
 
@@ -35,6 +36,7 @@ public final class DemoPlot {
         XYSeries s = chart.addSeries("held-out greedy before/after", new double[] {0, last},
                 new double[] {before, after});
         s.setMarker(SeriesMarkers.DIAMOND);
+        s.setLineStyle(SeriesLines.NONE); // two measurements, not a trajectory
         BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
