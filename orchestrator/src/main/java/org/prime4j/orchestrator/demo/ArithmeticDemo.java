@@ -42,8 +42,8 @@ public final class ArithmeticDemo {
     public static TrainConfig config(DemoOptions o) {
         TrainConfig c = TrainConfigReader.read(o.config());
         RunSection r = c.run();
-        Path out = o.out() != null ? o.out().toAbsolutePath()
-                : r.out().toAbsolutePath().resolveSibling(r.out().getFileName() + "-"
+        Path out = o.out() != null ? o.out().toAbsolutePath().normalize()
+                : r.out().toAbsolutePath().normalize().resolveSibling(r.out().getFileName() + "-"
                         + LocalDateTime.now().format(STAMP) + (o.outcomeOnly() ? "-outcome-only" : ""));
         c = c.withRun(new RunSection(out, o.steps() != null ? o.steps() : r.steps(),
                 o.seed() != null ? o.seed() : r.seed(), r.checkpointEvery(), r.evalEvery(), r.publishDtype()));
