@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Measure speed against a baseline run in the same process (ratios, not absolute times).",
         subcommands = {
             BenchModelCommand.class,
+            BenchTrainerCommand.class,
             BenchVerifyCommand.class,
             BenchServeCommand.class,
             BenchClientCommand.class

@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
             return 2;
         }
         try {
-            RunOptions options = new RunOptions(resume, steps, out, System.err, null, null, true, null);
+            RunOptions options = new RunOptions(resume, steps, out, System.err, null, null, null, null, true, null);
             TrainingSummary s = PrimeTraining.run(cfg, options);
             spec.commandLine().getOut().println("prime4j train: " + (s.interrupted() ? "stopped" : "done") + " at step "
                     + s.lastStep() + "; metrics " + s.out().resolve("metrics.jsonl")

@@ -12,9 +12,10 @@ import org.prime4j.model.io.DType;
  * @param checkpointEvery  checkpoint every N steps (and at the last step); 0 = only at the last step
  * @param evalEvery        held-out greedy accuracy every N steps (needs data.eval); 0 = never
  * @param publishDtype     dtype of the weights published to the policy servers (f32, bf16, f16)
+ * @param keepCheckpoints  newest checkpoints kept on disk; 0 keeps all
  */
 public record RunSection(Path out, Integer steps, Long seed, Integer checkpointEvery, Integer evalEvery,
-                         DType publishDtype) {
+                         DType publishDtype, Integer keepCheckpoints) {
 
     public RunSection {
         out = Checks.orDefault(out, Path.of("runs/prime"));
@@ -23,17 +24,24 @@ public record RunSection(Path out, Integer steps, Long seed, Integer checkpointE
         checkpointEvery = Checks.atLeast("checkpoint_every", Checks.orDefault(checkpointEvery, 10), 0);
         evalEvery = Checks.atLeast("eval_every", Checks.orDefault(evalEvery, 0), 0);
         publishDtype = Checks.orDefault(publishDtype, DType.F32);
+        keepCheckpoints = Checks.atLeast("keep_checkpoints", Checks.orDefault(keepCheckpoints, 0), 0);
+    }
+
+    /** Without {@code keep_checkpoints}: every checkpoint is kept. */
+    public RunSection(Path out, Integer steps, Long seed, Integer checkpointEvery, Integer evalEvery,
+                      DType publishDtype) {
+        this(out, steps, seed, checkpointEvery, evalEvery, publishDtype, null);
     }
 
     RunSection resolve(Path base) {
-        return new RunSection(base.resolve(out), steps, seed, checkpointEvery, evalEvery, publishDtype);
+        return new RunSection(base.resolve(out), steps, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints);
     }
 
     public RunSection withSteps(int n) {
-        return new RunSection(out, n, seed, checkpointEvery, evalEvery, publishDtype);
+        return new RunSection(out, n, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints);
     }
 
     public RunSection withOut(Path dir) {
-        return new RunSection(dir, steps, seed, checkpointEvery, evalEvery, publishDtype);
+        return new RunSection(dir, steps, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints);
     }
 }

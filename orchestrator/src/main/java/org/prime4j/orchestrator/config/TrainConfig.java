@@ -26,7 +26,7 @@ public record TrainConfig(ModelSection model, ServersSection servers, DataSectio
                 null));
         advantage = Checks.orDefault(advantage, new AdvantageSection(null, null, null, null, null));
         verifier = Checks.orDefault(verifier, new VerifierSection(null, null, null, null));
-        run = Checks.orDefault(run, new RunSection(null, null, null, null, null, null));
+        run = Checks.orDefault(run, new RunSection(null, null, null, null, null, null, null));
         if (run.evalEvery() > 0 && data.eval() == null) {
             throw new FieldError("run.eval_every", "is " + run.evalEvery() + " but data.eval names no held-out file");
         }

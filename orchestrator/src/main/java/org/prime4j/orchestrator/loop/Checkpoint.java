@@ -88,6 +88,21 @@ public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState po
         return Optional.ofNullable(best);
     }
 
+    /** Deletes all but the newest {@code keep} checkpoints ({@code keep <= 0}: keeps all). */
+    public static void prune(Path checkpoints, int keep) throws IOException {
+        if (keep <= 0) {
+            return;
+        }
+        java.util.List<Path> all = new java.util.ArrayList<>();
+        try (Stream<Path> dirs = Files.list(checkpoints)) {
+            dirs.filter(d -> NAME.matcher(d.getFileName().toString()).matches()).forEach(all::add);
+        }
+        all.sort(java.util.Comparator.comparingInt(d -> Integer.parseInt(d.getFileName().toString().substring(5))));
+        for (int i = 0; i < all.size() - keep; i++) {
+            WeightPublisher.deleteTree(all.get(i));
+        }
+    }
+
     public static Checkpoint load(Path dir) throws IOException {
         JsonNode state = MetricsLog.JSON.readTree(dir.resolve("state.json").toFile());
         if (state.path("format").asInt() != FORMAT) {

@@ -2,6 +2,8 @@ package org.prime4j.orchestrator.loop;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,11 +28,27 @@ public final class OutcomeScorer implements AutoCloseable {
     public record Scores(double[] scores, int errors, int timeouts) {}
 
     private final VerifierRegistry registry;
+    private final Map<String, Verifier> extra = new HashMap<>();
     private final VerificationPool pool;
 
-    public OutcomeScorer(VerifierRegistry registry, int parallelism, Duration deadline) {
+    /**
+     * @param extraVerifiers verifiers given in code (an embedding program's own task), besides the registry's;
+     *                       a name both define is an error, never a silent override
+     */
+    public OutcomeScorer(VerifierRegistry registry, List<Verifier> extraVerifiers, int parallelism,
+                         Duration deadline) {
         this.registry = registry;
+        for (Verifier v : extraVerifiers) {
+            if (registry.find(v.name()).isPresent() || extra.put(v.name(), v) != null) {
+                throw new IllegalArgumentException("verifier name '" + v.name() + "' is defined twice");
+            }
+        }
         this.pool = new VerificationPool(parallelism, deadline);
+    }
+
+    private Verifier verifier(String name) {
+        Verifier v = extra.get(name);
+        return v != null ? v : registry.get(name);
     }
 
     /** Checks that every ability of the data has a verifier and warms each one up. */
@@ -42,11 +60,13 @@ public final class OutcomeScorer implements AutoCloseable {
         for (String a : abilities) {
             Verifier v;
             try {
-                v = registry.get(a);
+                v = verifier(a);
             } catch (IllegalArgumentException e) {
                 String first = items.stream().filter(p -> p.ability().equals(a)).findFirst().orElseThrow().source();
+                Set<String> known = new java.util.TreeSet<>(registry.names());
+                known.addAll(extra.keySet());
                 throw new IllegalArgumentException(first + ": ability '" + a + "' has no verifier (known: "
-                        + registry.names() + ")", e);
+                        + known + ")", e);
             }
             try {
                 v.warmUp();
@@ -60,7 +80,7 @@ public final class OutcomeScorer implements AutoCloseable {
         List<CompletableFuture<Verification>> futures = new ArrayList<>();
         for (int p = 0; p < prompts.size(); p++) {
             PromptItem item = prompts.get(p);
-            Verifier v = registry.get(item.ability());
+            Verifier v = verifier(item.ability());
             for (Sample s : rollouts.get(p).samples()) {
                 futures.add(pool.submit(v, new VerificationItem(s.text() == null ? "" : s.text(), item.groundTruth(),
                         item.extra())));

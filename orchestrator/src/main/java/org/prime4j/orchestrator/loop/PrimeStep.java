@@ -206,7 +206,7 @@ final class PrimeStep {
         m.prmGradNorm = pr.gradNorm();
 
         double[][] rewards = ImplicitPrm.processRewards(pr.q(), prm.settings().beta());
-        double[][] adv = timed(step, Phase.PRM, time,
+        double[][] adv = timed(step, Phase.ADVANTAGE, time,
                 () -> AdvantageEstimator.advantages(config.advantage().config(), rewards, outcomes, lengths, k));
         double[] rs = stats(rewards);
         double[] as = stats(adv);

@@ -75,7 +75,7 @@ public final class PrimeTraining {
         MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("train-config.json").toFile(), config);
         DjlRuntime.offline();
         TrainConfig cfg = config;
-        try (OutcomeScorer scorer = new OutcomeScorer(registry, cfg.verifier().parallelism(),
+        try (OutcomeScorer scorer = new OutcomeScorer(registry, options.extraVerifiers(), cfg.verifier().parallelism(),
                 Duration.ofMillis(Math.round(cfg.verifier().deadlineSeconds() * 1000)))) {
             List<PromptItem> all = new ArrayList<>(train.items());
             if (held != null) {
@@ -134,7 +134,7 @@ public final class PrimeTraining {
         HeldOutEval eval = held == null ? null
                 : new HeldOutEval(held.items(), cfg.data().evalLimit(), cfg.rollout().maxTokens());
 
-        AtomicBoolean stop = new AtomicBoolean();
+        AtomicBoolean stop = options.stop();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stop.set(true);
@@ -155,23 +155,25 @@ public final class PrimeTraining {
                 StepMetrics m = stepper.run(step);
                 if (eval != null && step % cfg.run().evalEvery() == 0) {
                     long t0 = System.nanoTime();
-                    int s = step;
                     double acc = PrimeStep.timed(step, Phase.EVAL, new java.util.HashMap<>(),
                             () -> eval.accuracy(servers.policy(), stepper.tokens(), scorer));
                     m = m.withEvalAccuracy(acc, (System.nanoTime() - t0) / 1e9);
                 }
                 last = step;
+                options.onStep().accept(m);
                 interrupted = stop.get() && step < cfg.run().steps();
                 boolean due = step == cfg.run().steps() || interrupted
                         || (cfg.run().checkpointEvery() > 0 && step % cfg.run().checkpointEvery() == 0);
-                if (due) {
-                    lastCheckpoint = checkpoint(step, order.cursor(), cfg, policy, prm, checkpoints);
-                }
+                // Metrics first: a kill between the two leaves a line that --resume drops, never a checkpoint
+                // whose step has no line.
                 metrics.write(m);
                 done.add(m);
+                if (due) {
+                    lastCheckpoint = checkpoint(step, order.cursor(), cfg, policy, prm, checkpoints);
+                    Checkpoint.prune(checkpoints, cfg.run().keepCheckpoints());
+                }
                 log.println(progressLine(m, cfg.run().steps(), due ? lastCheckpoint : null));
                 log.flush();
-                options.onStep().accept(m);
                 if (interrupted) {
                     log.println("prime4j train: stopped by signal after step " + step + "; --resume continues");
                     break;
@@ -210,8 +212,10 @@ public final class PrimeTraining {
             b.append(" (").append(m.refills()).append(" refill").append(m.refills() == 1 ? "" : "s").append(')');
         }
         if (m.trained()) {
-            b.append(String.format(Locale.ROOT, "  prm loss %.4f pacc %.2f  pg loss %.4f kl %.2e clip %.3f",
-                    m.prmLoss(), m.prmPairwiseAccuracy(), m.policyLoss(), m.approxKl(), m.clipFraction()));
+            b.append(String.format(Locale.ROOT, "  prm loss %.4f pacc %s  pg loss %.4f kl %.2e clip %.3f",
+                    m.prmLoss(), Double.isNaN(m.prmPairwiseAccuracy()) ? "n/a"
+                            : String.format(Locale.ROOT, "%.2f", m.prmPairwiseAccuracy()),
+                    m.policyLoss(), m.approxKl(), m.clipFraction()));
         } else {
             b.append("  no prompt passed the filter: no update");
         }

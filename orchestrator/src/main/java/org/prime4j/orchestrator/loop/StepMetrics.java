@@ -65,7 +65,11 @@ public record StepMetrics(
         Map<String, Double> t = new java.util.LinkedHashMap<>(time);
         t.put("eval", seconds);
         t.merge("total", seconds, Double::sum);
-        return new StepMetrics(step, epoch, accuracy, sampledPrompts, keptPrompts, filteredFraction, refills, truncatedFraction, verifyErrors, verifyTimeouts, keptAccuracy, prmLoss, prmPairwiseAccuracy, prmGradNorm, processRewardMean, processRewardStd, advantageMean, advantageStd, advantageMin, advantageMax, responseLengthMean, responseLengthMax, policyLoss, approxKl, clipFraction, policyGradNorm, entropy, klToReference, mismatchMean, mismatchMax, a, t);
+        return new StepMetrics(step, epoch, accuracy, sampledPrompts, keptPrompts, filteredFraction, refills,
+                    truncatedFraction, verifyErrors, verifyTimeouts, keptAccuracy, prmLoss, prmPairwiseAccuracy,
+                    prmGradNorm, processRewardMean, processRewardStd, advantageMean, advantageStd, advantageMin,
+                    advantageMax, responseLengthMean, responseLengthMax, policyLoss, approxKl, clipFraction,
+                    policyGradNorm, entropy, klToReference, mismatchMean, mismatchMax, a, t);
     }
 
     /** Filled phase by phase during a step; metrics a step did not reach stay NaN (written as null). */
@@ -109,7 +113,11 @@ public record StepMetrics(
         }
 
         StepMetrics build() {
-            return new StepMetrics(step, epoch, accuracy, sampledPrompts, keptPrompts, filteredFraction, refills, truncatedFraction, verifyErrors, verifyTimeouts, keptAccuracy, prmLoss, prmPairwiseAccuracy, prmGradNorm, processRewardMean, processRewardStd, advantageMean, advantageStd, advantageMin, advantageMax, responseLengthMean, responseLengthMax, policyLoss, approxKl, clipFraction, policyGradNorm, entropy, klToReference, mismatchMean, mismatchMax, evalAccuracy, time);
+            return new StepMetrics(step, epoch, accuracy, sampledPrompts, keptPrompts, filteredFraction, refills,
+                    truncatedFraction, verifyErrors, verifyTimeouts, keptAccuracy, prmLoss, prmPairwiseAccuracy,
+                    prmGradNorm, processRewardMean, processRewardStd, advantageMean, advantageStd, advantageMin,
+                    advantageMax, responseLengthMean, responseLengthMax, policyLoss, approxKl, clipFraction,
+                    policyGradNorm, entropy, klToReference, mismatchMean, mismatchMax, evalAccuracy, time);
         }
     }
 }

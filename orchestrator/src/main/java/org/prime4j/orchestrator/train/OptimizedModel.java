@@ -1,7 +1,9 @@
 package org.prime4j.orchestrator.train;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import java.util.function.Supplier;
 import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.train.AdamW;
@@ -44,6 +46,21 @@ final class OptimizedModel implements AutoCloseable {
      */
     static GradientCollector collector() {
         return DjlRuntime.pytorch().newGradientCollector();
+    }
+
+    /**
+     * Runs {@code body} without recording an autograd graph. Grad mode is thread-local in libtorch and DJL turns
+     * it off only on the thread that started the engine, so a trainer called from another thread (a training
+     * loop's worker) would otherwise record, and hold until the scope closes, a graph for every no-grad pass.
+     */
+    static <T> T withoutGradient(Supplier<T> body) {
+        boolean was = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            return body.get();
+        } finally {
+            JniUtils.setGradMode(was);
+        }
     }
 
     /** Clips the accumulated gradients by global norm, steps AdamW; returns the norm before clipping. */

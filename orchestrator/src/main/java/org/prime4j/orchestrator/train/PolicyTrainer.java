@@ -10,7 +10,7 @@ import org.prime4j.model.nn.CausalLM;
 /**
  * PPO on the policy (DESIGN.md step 9). Per response token, with ratio = exp(log pi - log pi_old):
  * <pre>
- *   l_t = max(-A_t * ratio, -A_t * clip(ratio, 1 - eps, 1 + eps))
+ *   l_t = max(-A_t * ratio, -A_t * clip(ratio, 1 - eps, 1 + eps))   (log-ratio clamped to [-20, 20])
  *       + kl_coef * (exp(ref - log pi) - (ref - log pi) - 1)      (k3 estimator, off by default)
  *       - entropy_coef * H_t                                       (off by default)
  * </pre>
@@ -27,6 +27,9 @@ import org.prime4j.model.nn.CausalLM;
  * frees the optimizer only.
  */
 public final class PolicyTrainer implements AutoCloseable {
+
+    /** Bound on |log pi - log pi_old| and |ref - log pi| before exp (verl clamps at 20 too). */
+    static final float MAX_LOG_RATIO = 20f;
 
     private final OptimizedModel trained;
     private final PolicySettings settings;
@@ -53,26 +56,16 @@ public final class PolicyTrainer implements AutoCloseable {
         int n = batch.size();
         boolean server = batch.stream().allMatch(s -> s.serverLogprobs() != null);
         boolean reference = batch.stream().allMatch(s -> s.refLogprobs() != null);
-        float[][] trainerOld = settings.oldLogprobs() == OldLogprobs.TRAINER || server ? logprobs(batch) : null;
+        float[][] trainerOld = settings.oldLogprobs() == OldLogprobs.TRAINER || server
+                ? OptimizedModel.withoutGradient(() -> logprobs(batch)) : null;
         float[][] old = new float[n][];
         float[][] ref = new float[n][];
         for (int i = 0; i < n; i++) {
             old[i] = settings.oldLogprobs() == OldLogprobs.TRAINER ? trainerOld[i] : batch.get(i).serverLogprobs();
             ref[i] = reference ? batch.get(i).refLogprobs() : new float[batch.get(i).responseIds().length];
         }
-        double mismatchSum = 0;
-        double mismatchMax = 0;
-        long tokens = 0;
-        for (int i = 0; i < n; i++) {
-            for (int t = 0; t < batch.get(i).responseIds().length; t++) {
-                if (server) {
-                    double d = Math.abs((double) trainerOld[i][t] - batch.get(i).serverLogprobs()[t]);
-                    mismatchSum += d;
-                    mismatchMax = Math.max(mismatchMax, d);
-                }
-                tokens++;
-            }
-        }
+        double[] mismatch = server ? mismatch(batch, trainerOld) : new double[] {Double.NaN, Double.NaN};
+        long tokens = ResponseBatch.tokens(batch);
 
         List<int[]> minis = ResponseBatch.ranges(0, n, settings.miniBatchSize());
         int steps = minis.size() * settings.epochs();
@@ -82,7 +75,7 @@ public final class PolicyTrainer implements AutoCloseable {
         int s = 0;
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             for (int[] mini : minis) {
-                long miniTokens = new ResponseBatch(batch.subList(mini[0], mini[1])).tokens();
+                long miniTokens = ResponseBatch.tokens(batch.subList(mini[0], mini[1]));
                 double loss = 0;
                 for (int[] micro : ResponseBatch.ranges(mini[0], mini[1], settings.microBatchSize())) {
                     loss += backward(batch, micro, old, ref, advantages, reference, miniTokens, sums);
@@ -94,7 +87,7 @@ public final class PolicyTrainer implements AutoCloseable {
         }
         double passTokens = (double) tokens * settings.epochs();
         return new PolicyResult(mean(stepLosses), sums[0] / passTokens, sums[1] / passTokens, mean(stepNorms),
-                server ? mismatchSum / tokens : Double.NaN, server ? mismatchMax : Double.NaN,
+                mismatch[0], mismatch[1],
                 sums[2] / passTokens, reference ? sums[3] / passTokens : Double.NaN, tokens, steps, stepLosses,
                 stepNorms);
     }
@@ -113,11 +106,14 @@ public final class PolicyTrainer implements AutoCloseable {
             NDArray lp = pt.logprobs();
             NDArray oldLp = rb.scatter(call, slice(old, range));
             NDArray adv = rb.scatter(call, slice(advantages, range));
-            NDArray ratio = lp.sub(oldLp).exp();
+            // Masked before exp so padding columns (garbage log-probs) give ratio 1, not a possible inf whose
+            // zero-weighted gradient would still be NaN; clamped as verl does against extreme log-ratios.
+            NDArray ratio = lp.sub(oldLp).mul(mask).clip(-MAX_LOG_RATIO, MAX_LOG_RATIO).exp();
             NDArray unclipped = adv.neg().mul(ratio);
             NDArray clipped = adv.neg().mul(ratio.clip(1 - settings.clipEps(), 1 + settings.clipEps()));
             NDArray tokenLoss = unclipped.maximum(clipped);
-            NDArray refDiff = rb.scatter(call, slice(ref, range)).sub(lp);
+            NDArray refDiff = rb.scatter(call, slice(ref, range)).sub(lp).mul(mask)
+                    .clip(-MAX_LOG_RATIO, MAX_LOG_RATIO);
             NDArray k3 = refDiff.exp().sub(refDiff).sub(1f);
             if (settings.klCoef() > 0) {
                 tokenLoss = tokenLoss.add(k3.mul(settings.klCoef()));
@@ -153,6 +149,23 @@ public final class PolicyTrainer implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** Mean and max over response tokens of |trainer - server| log-prob. */
+    private static double[] mismatch(List<TrainSample> batch, float[][] trainer) {
+        double sum = 0;
+        double max = 0;
+        long n = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            float[] server = batch.get(i).serverLogprobs();
+            for (int t = 0; t < server.length; t++) {
+                double d = Math.abs((double) trainer[i][t] - server[t]);
+                sum += d;
+                max = Math.max(max, d);
+                n++;
+            }
+        }
+        return new double[] {sum / n, max};
     }
 
     private List<int[]> microBatches(int n) {

@@ -56,7 +56,8 @@ public final class PrmTrainer implements AutoCloseable {
             trainLogprobs = forward(batch, true);
             gradNorm = trained.step(settings.maxGradNorm());
         }
-        float[][] rewardLogprobs = settings.update() == PrmUpdate.AFTER ? trainLogprobs : forward(batch, false);
+        float[][] rewardLogprobs = settings.update() == PrmUpdate.AFTER ? trainLogprobs
+                : OptimizedModel.withoutGradient(() -> forward(batch, false));
         double loss = meanLoss(ImplicitPrm.logRatios(trainLogprobs == null ? rewardLogprobs : trainLogprobs, ref),
                 batch);
         double[][] q = ImplicitPrm.logRatios(rewardLogprobs, ref);

@@ -40,8 +40,8 @@ final class ResponseBatch {
         return samples.size();
     }
 
-    /** Response tokens in this micro-batch. */
-    long tokens() {
+    /** Response tokens of some samples. */
+    static long tokens(List<TrainSample> samples) {
         long n = 0;
         for (TrainSample s : samples) {
             n += s.responseIds().length;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -136,6 +137,151 @@ class TrainerContractTest {
                 assertThat(r.loss()).isCloseTo(sum / 14, within(1e-6));
             }
         }
+    }
+
+    @Test
+    void repeatedPrmStepsFitTheOutcomes() {
+        List<TrainSample> batch = batch(false, null);
+        try (CausalLM m = model();
+             PrmTrainer prm = new PrmTrainer(m, new PrmSettings(0.02, 0.5, PrmUpdate.AFTER, 4, 1.0, 0))) {
+            PrmResult first = prm.step(batch, 2);
+            PrmResult last = first;
+            for (int i = 0; i < 8; i++) {
+                last = prm.step(batch, 2);
+            }
+            assertThat(last.loss()).isLessThan(first.loss() - 0.1);
+            assertThat(last.pairwiseAccuracy()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void restoredStateContinuesExactly() {
+        try (CausalLM a = model()) {
+            List<TrainSample> batch = batch(true, a);
+            double[][] adv = new double[4][];
+            for (int i = 0; i < 4; i++) {
+                adv[i] = new double[batch.get(i).responseIds().length];
+                Arrays.fill(adv[i], i - 1.5);
+            }
+            PolicySettings s = PolicySettings.defaults(1e-2, 2, 1);
+            try (PolicyTrainer first = new PolicyTrainer(a, s)) {
+                first.update(batch, adv);
+                TrainerState saved = first.state();
+                assertThat(saved.steps()).isEqualTo(2);
+                PolicyResult next = first.update(batch, adv);
+                try (CausalLM b = CausalLM.random(TINY, 99, 0.2); PolicyTrainer resumed = new PolicyTrainer(b, s)) {
+                    resumed.restore(saved);
+                    PolicyResult again = resumed.update(batch, adv);
+                    assertThat(again.stepLosses()).containsExactly(next.stepLosses());
+                    assertThat(again.stepGradNorms()).containsExactly(next.stepGradNorms());
+                    assertThat(resumed.steps()).isEqualTo(4);
+                    Map<String, HostTensor> wa = a.toHost();
+                    Map<String, HostTensor> wb = b.toHost();
+                    for (String name : wa.keySet()) {
+                        assertThat(wb.get(name).toFloatArray()).as(name).containsExactly(wa.get(name).toFloatArray());
+                    }
+                    Map<String, HostTensor> oa = first.state().optimizer();
+                    Map<String, HostTensor> ob = resumed.state().optimizer();
+                    assertThat(ob.keySet()).isEqualTo(oa.keySet());
+                    for (String name : oa.keySet()) {
+                        assertThat(ob.get(name).toFloatArray()).as(name).containsExactly(oa.get(name).toFloatArray());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void repeatedStepsLeaveNoLiveArraysOnTheModel() {
+        try (CausalLM m = model();
+             PrmTrainer prm = new PrmTrainer(m, new PrmSettings(1e-3, 0.05, PrmUpdate.BEFORE, 3, 1.0, 0.01));
+             PolicyTrainer ppo = new PolicyTrainer(m, new PolicySettings(1e-3, 0.2, 2, 1, 1, 1.0,
+                     OldLogprobs.TRAINER, 0.1, 0.01, 0.01))) {
+            List<TrainSample> batch = batch(true, m);
+            double[][] adv = new double[4][];
+            for (int i = 0; i < 4; i++) {
+                adv[i] = new double[batch.get(i).responseIds().length];
+                Arrays.fill(adv[i], 0.5 - i % 2);
+            }
+            Runnable both = () -> {
+                prm.step(batch, 2);
+                ppo.update(batch, adv);
+            };
+            both.run();
+            int before = m.manager().getManagedArrays().size();
+            // a single leaked wrapper per micro-batch would show as dozens of arrays
+            for (int i = 0; i < 4; i++) {
+                both.run();
+            }
+            assertThat(m.manager().getManagedArrays().size()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void anExtremeServerLogprobStaysFinite() {
+        try (CausalLM m = model()) {
+            List<TrainSample> batch = new ArrayList<>();
+            double[][] adv = new double[4][];
+            for (TrainSample s : batch(true, m)) {
+                float[] server = s.serverLogprobs().clone();
+                server[0] = -200f; // exp(log pi - (-200)) overflows FP32 without the clamp
+                batch.add(new TrainSample(s.promptIds(), s.responseIds(), server, s.refLogprobs(), s.outcome()));
+            }
+            for (int i = 0; i < 4; i++) {
+                adv[i] = new double[batch.get(i).responseIds().length];
+                Arrays.fill(adv[i], i % 2 == 0 ? 1.0 : -1.0);
+            }
+            try (PolicyTrainer ppo = new PolicyTrainer(m, new PolicySettings(1e-3, 0.2, 4, 2, 1, 1.0,
+                    OldLogprobs.SERVER, 0.1, 0, 0))) {
+                PolicyResult r = ppo.update(batch, adv);
+                assertThat(r.loss()).isFinite();
+                assertThat(r.gradNorm()).isFinite();
+                assertThat(r.logprobMismatchMax()).isGreaterThan(190);
+                for (NDArray p : m.parameters().values()) {
+                    for (float v : p.toFloatArray()) {
+                        assertThat(v).isFinite();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWorkerThreadWithGradModeOnGetsTheSameUpdateAndKeepsItsMode() throws Exception {
+        PolicyResult[] results = new PolicyResult[2];
+        boolean[] modeAfter = new boolean[1];
+        for (int run = 0; run < 2; run++) {
+            int which = run;
+            Runnable body = () -> {
+                try (CausalLM m = model(); CausalLM pm = model();
+                     PolicyTrainer ppo = new PolicyTrainer(m, PolicySettings.defaults(1e-2, 2, 1));
+                     PrmTrainer prm = new PrmTrainer(pm, settings(PrmUpdate.BEFORE))) {
+                    List<TrainSample> batch = batch(true, m);
+                    double[][] adv = new double[4][];
+                    for (int i = 0; i < 4; i++) {
+                        adv[i] = new double[batch.get(i).responseIds().length];
+                        Arrays.fill(adv[i], i - 1.5);
+                    }
+                    prm.step(batch, 2);
+                    results[which] = ppo.update(batch, adv);
+                }
+            };
+            if (run == 0) {
+                body.run();
+            } else {
+                Thread worker = new Thread(() -> {
+                    // a fresh thread starts with libtorch's default, grad mode on
+                    ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+                    body.run();
+                    modeAfter[0] = ai.djl.pytorch.jni.JniUtils.isGradMode();
+                });
+                worker.start();
+                worker.join();
+            }
+        }
+        assertThat(results[1].stepLosses()).containsExactly(results[0].stepLosses());
+        assertThat(results[1].stepGradNorms()).containsExactly(results[0].stepGradNorms());
+        assertThat(modeAfter[0]).isTrue();
     }
 
     @Test

@@ -1,0 +1,105 @@
+package org.prime4j.orchestrator.loop;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.prime4j.model.config.ModelConfig;
+import org.prime4j.model.io.DType;
+import org.prime4j.model.nn.CausalLM;
+import org.prime4j.model.tokenizer.ByteLevelTokenizerFiles;
+import org.prime4j.orchestrator.config.TrainConfig;
+import org.prime4j.orchestrator.config.TrainConfigReader;
+import org.prime4j.verifiers.Verification;
+import org.prime4j.verifiers.VerificationItem;
+import org.prime4j.verifiers.Verifier;
+
+/** A tiny random Qwen2 with a byte-level ChatML tokenizer, a prompt file and a config around it. */
+final class TinyRun {
+
+    static final ModelConfig CONFIG = ModelConfig.tiny(ModelConfig.Architecture.QWEN2, 64, 2, 4, 2, 259);
+
+    private TinyRun() {}
+
+    static Path model(Path dir, long seed) throws IOException {
+        try (CausalLM m = CausalLM.random(CONFIG, seed, 0.3)) {
+            m.save(dir, DType.F32, 0);
+        }
+        ByteLevelTokenizerFiles.write(dir, ByteLevelTokenizerFiles.CHATML_SPECIALS);
+        return dir;
+    }
+
+    static Path prompts(Path file, int n, String ability) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            lines.add("{\"prompt\": \"" + (10 + i) + "+" + (3 * i) + "=\", \"ability\": \"" + ability
+                    + "\", \"reward_model\": {\"ground_truth\": \"" + (10 + 4 * i) + "\"}, \"data_source\": \"tiny\"}");
+        }
+        Files.write(file, lines);
+        return file;
+    }
+
+    /** The config of the tests: 2 prompts x 4 samples per step, short responses, PRM and policy at lr 1e-3. */
+    static TrainConfig config(Path dir, String extraYaml) throws IOException {
+        Path yaml = dir.resolve("run.yaml");
+        Files.writeString(yaml, """
+                model:
+                  policy: sft
+                data:
+                  train: train.jsonl
+                  eval: train.jsonl
+                  eval_limit: 3
+                rollout: {k: 4, prompts_per_step: 2, max_tokens: 6, request_batch_size: 16, oversampling: 2.0,
+                          max_refills: 4}
+                prm: {lr: 1.0e-3, micro_batch: 4}
+                policy: {lr: 1.0e-3, mini_batch: 4, micro_batch: 2}
+                verifier: {parallelism: 2}
+                run: {out: out, steps: 3, seed: 11, checkpoint_every: 2, eval_every: 3}
+                """ + extraYaml);
+        return TrainConfigReader.read(yaml);
+    }
+
+    /**
+     * A verifier whose verdict depends only on the response: 1 when its first byte is even. On a random model
+     * about half the responses pass, so most groups are mixed and pass PRIME's filter.
+     */
+    static final class Parity implements Verifier {
+        @Override
+        public String name() {
+            return "parity";
+        }
+
+        @Override
+        public Verification verify(VerificationItem item) {
+            String r = item.response();
+            return r.isEmpty() || r.charAt(0) % 2 != 0 ? Verification.wrong("odd") : Verification.correct("even");
+        }
+    }
+
+    /** A verifier that marks everything wrong: no group passes PRIME's filter. */
+    static final class Zero implements Verifier {
+        @Override
+        public String name() {
+            return "zero";
+        }
+
+        @Override
+        public Verification verify(VerificationItem item) {
+            return Verification.wrong("never");
+        }
+    }
+
+    /** A verifier that always throws. */
+    static final class Broken implements Verifier {
+        @Override
+        public String name() {
+            return "broken";
+        }
+
+        @Override
+        public Verification verify(VerificationItem item) {
+            throw new IllegalStateException("verifier bug");
+        }
+    }
+}
