@@ -46,7 +46,8 @@ public final class ArithmeticDemo {
                 : r.out().toAbsolutePath().normalize().resolveSibling(r.out().getFileName() + "-"
                         + LocalDateTime.now().format(STAMP) + (o.outcomeOnly() ? "-outcome-only" : ""));
         c = c.withRun(new RunSection(out, o.steps() != null ? o.steps() : r.steps(),
-                o.seed() != null ? o.seed() : r.seed(), r.checkpointEvery(), r.evalEvery(), r.publishDtype()));
+                o.seed() != null ? o.seed() : r.seed(), r.checkpointEvery(), r.evalEvery(), r.publishDtype(),
+                r.keepCheckpoints()));
         if (o.outcomeOnly()) {
             AdvantageSection a = c.advantage();
             PrmSection p = c.prm();
