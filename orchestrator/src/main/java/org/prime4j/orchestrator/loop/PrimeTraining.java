@@ -153,7 +153,7 @@ public final class PrimeTraining {
         try (MetricsLog metrics = MetricsLog.open(out.resolve("metrics.jsonl"), first)) {
             for (int step = first + 1; step <= cfg.run().steps(); step++) {
                 StepMetrics m = stepper.run(step);
-                if (eval != null && step % cfg.run().evalEvery() == 0) {
+                if (eval != null && cfg.run().evalEvery() > 0 && step % cfg.run().evalEvery() == 0) {
                     long t0 = System.nanoTime();
                     double acc = PrimeStep.timed(step, Phase.EVAL, new java.util.HashMap<>(),
                             () -> eval.accuracy(servers.policy(), stepper.tokens(), scorer));

@@ -171,6 +171,21 @@ class PrimeTrainingTest {
     }
 
     @Test
+    void evalEveryZeroNeverEvaluatesEvenWithAnEvalSet(@TempDir Path tmp) throws Exception {
+        Path dir = runDir(tmp.resolve("noeval"));
+        TinyRun.config(dir, "");
+        Path yaml = dir.resolve("run.yaml");
+        String text = Files.readString(yaml);
+        assertTrue(text.contains("eval_every: 3"), text);
+        Files.writeString(yaml, text.replace("eval_every: 3", "eval_every: 0"));
+        TrainConfig cfg = org.prime4j.orchestrator.config.TrainConfigReader.read(yaml);
+        TrainingSummary s = PrimeTraining.run(cfg, options(new ByteArrayOutputStream()).withSteps(1));
+        assertEquals(1, s.lastStep());
+        JsonNode m = MetricsLog.read(dir.resolve("out/metrics.jsonl")).get(0);
+        assertTrue(m.get("eval_accuracy") == null || m.get("eval_accuracy").isNull(), m.toString());
+    }
+
+    @Test
     void whenNoGroupPassesTheFilterTheStepRefillsThenRecordsItWithoutAnUpdate(@TempDir Path tmp) throws Exception {
         Path dir = runDir(tmp.resolve("zero"));
         TinyRun.prompts(dir.resolve("train.jsonl"), 5, "zero");
