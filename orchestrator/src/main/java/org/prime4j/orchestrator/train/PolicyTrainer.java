@@ -26,28 +26,27 @@ import org.prime4j.model.nn.CausalLM;
  * <p>The trainer takes the model over for training (all parameters trainable) but does not own it: closing
  * frees the optimizer only.
  */
-public final class PolicyTrainer implements AutoCloseable {
+public final class PolicyTrainer extends ModelTrainer {
 
     /** Bound on |log pi - log pi_old| and |ref - log pi| before exp (verl clamps at 20 too). */
     static final float MAX_LOG_RATIO = 20f;
 
-    private final OptimizedModel trained;
     private final PolicySettings settings;
 
     public PolicyTrainer(CausalLM policy, PolicySettings settings) {
+        super(policy, requireSettings(settings).lr(), settings.weightDecay());
+        this.settings = settings;
+    }
+
+    private static PolicySettings requireSettings(PolicySettings settings) {
         if (settings == null) {
             throw new IllegalArgumentException("policy settings must not be null");
         }
-        this.settings = settings;
-        this.trained = new OptimizedModel(policy, settings.lr(), settings.weightDecay());
+        return settings;
     }
 
     public PolicySettings settings() {
         return settings;
-    }
-
-    public CausalLM model() {
-        return trained.model();
     }
 
     /** One PPO update on a batch; {@code advantages[i][t]} belongs to response token t of sample i. */
@@ -221,30 +220,5 @@ public final class PolicyTrainer implements AutoCloseable {
                 throw new IllegalArgumentException("kl_coef > 0, but response " + i + " has no reference log-probs");
             }
         }
-    }
-
-    /** Weights + optimizer moments + step count, for a checkpoint. */
-    public TrainerState state() {
-        return trained.state();
-    }
-
-    /** Restores a {@link #state()}; the next update continues exactly where that one left off. */
-    public void restore(TrainerState state) {
-        trained.restore(state);
-    }
-
-    /** Learning-rate schedules; the moments are kept. */
-    public void setLearningRate(double lr) {
-        trained.optimizer().setLearningRate(lr);
-    }
-
-    /** Optimizer steps taken so far. */
-    public long steps() {
-        return trained.optimizer().steps();
-    }
-
-    @Override
-    public void close() {
-        trained.close();
     }
 }

@@ -19,25 +19,24 @@ import org.prime4j.orchestrator.prime.ImplicitPrm;
  * <p>The trainer takes the model over for training (all parameters trainable) but does not own it: closing
  * frees the optimizer only.
  */
-public final class PrmTrainer implements AutoCloseable {
+public final class PrmTrainer extends ModelTrainer {
 
-    private final OptimizedModel trained;
     private final PrmSettings settings;
 
     public PrmTrainer(CausalLM prm, PrmSettings settings) {
+        super(prm, requireSettings(settings).lr(), settings.weightDecay());
+        this.settings = settings;
+    }
+
+    private static PrmSettings requireSettings(PrmSettings settings) {
         if (settings == null) {
             throw new IllegalArgumentException("prm settings must not be null");
         }
-        this.settings = settings;
-        this.trained = new OptimizedModel(prm, settings.lr(), settings.weightDecay());
+        return settings;
     }
 
     public PrmSettings settings() {
         return settings;
-    }
-
-    public CausalLM model() {
-        return trained.model();
     }
 
     /**
@@ -155,30 +154,5 @@ public final class PrmTrainer implements AutoCloseable {
                 throw new IllegalArgumentException("sample " + i + " has no reference log-probs (the PRM needs them)");
             }
         }
-    }
-
-    /** Weights + optimizer moments + step count, for a checkpoint. */
-    public TrainerState state() {
-        return trained.state();
-    }
-
-    /** Restores a {@link #state()}; the next step continues exactly where that one left off. */
-    public void restore(TrainerState state) {
-        trained.restore(state);
-    }
-
-    /** Learning-rate schedules; the moments are kept. */
-    public void setLearningRate(double lr) {
-        trained.optimizer().setLearningRate(lr);
-    }
-
-    /** Optimizer steps taken so far. */
-    public long steps() {
-        return trained.optimizer().steps();
-    }
-
-    @Override
-    public void close() {
-        trained.close();
     }
 }

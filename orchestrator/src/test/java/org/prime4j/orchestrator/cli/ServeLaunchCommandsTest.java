@@ -3,36 +3,23 @@ package org.prime4j.orchestrator.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The serve and launch commands' error paths and a launch against a fake vllm executable. */
 class ServeLaunchCommandsTest {
 
     @TempDir Path dir;
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        CommandLine cl = Prime4jCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void serveNamesAMissingModelDirectory() {
-        Run r = run("serve", "--model", dir.resolve("nope").toString());
+        CliRun r = CliRun.of("serve", "--model", dir.resolve("nope").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("is not a directory");
     }
@@ -41,7 +28,7 @@ class ServeLaunchCommandsTest {
     void launchNamesTheBadFieldAndLine() throws IOException {
         Path yaml = Files.writeString(dir.resolve("launch.yaml"),
                 "servers:\n  - name: p\n    model: m\n    port: 8000\n    tensor_parallel_size: 0\n");
-        Run r = run("launch", "--config", yaml.toString());
+        CliRun r = CliRun.of("launch", "--config", yaml.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("launch.yaml line").contains("tensor_parallel_size must be at least 1");
     }
@@ -63,7 +50,7 @@ class ServeLaunchCommandsTest {
         Path yaml = Files.writeString(dir.resolve("launch.yaml"), "servers:\n  - name: policy\n    model: /m\n"
                 + "    port: " + port + "\n    executable: " + fake + "\n    log_file: " + dir.resolve("policy.log")
                 + "\n    env: {WWW: " + dir.resolve("www") + "}\n");
-        Run r = run("launch", "--config", yaml.toString(), "--exit-when-healthy");
+        CliRun r = CliRun.of("launch", "--config", yaml.toString(), "--exit-when-healthy");
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("healthy: vLLM 'policy' at http://127.0.0.1:" + port);
     }

@@ -2,37 +2,24 @@ package org.prime4j.orchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TrainCommandTest {
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        CommandLine cl = Prime4jCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void aConfigErrorNamesFileLineAndFieldWithExitCode2(@TempDir Path dir) throws Exception {
         Path cfg = dir.resolve("run.yaml");
         Files.writeString(cfg, "model:\n  policy: sft\ndata:\n  train: t.jsonl\npolicy:\n  learning_rate: 0.1\n");
-        Run r = run("train", "--config", cfg.toString());
+        CliRun r = CliRun.of("train", "--config", cfg.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains(cfg + " line 6, policy.learning_rate: unknown field 'learning_rate'");
 
-        Run missing = run("train", "--config", dir.resolve("nope.yaml").toString());
+        CliRun missing = CliRun.of("train", "--config", dir.resolve("nope.yaml").toString());
         assertThat(missing.exit()).isEqualTo(2);
         assertThat(missing.err()).contains("nope.yaml: the config file does not exist");
     }
@@ -41,7 +28,7 @@ class TrainCommandTest {
     void badDataLinesStopTheRunBeforeAnythingStarts(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("run.yaml"), "model:\n  policy: sft\ndata:\n  train: t.jsonl\n");
         Files.writeString(dir.resolve("t.jsonl"), "{\"prompt\": \"1+1\", \"answer\": 2}\n{\"prompt\": \"2+2\"}\n");
-        Run r = run("train", "--config", dir.resolve("run.yaml").toString());
+        CliRun r = CliRun.of("train", "--config", dir.resolve("run.yaml").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("1 bad line in").contains("t.jsonl:2: reward_model.ground_truth");
         assertThat(dir.resolve("runs")).doesNotExist();

@@ -4,39 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class VerifyCommandTest {
 
     @TempDir Path dir;
 
-    private record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
-        CommandLine cl = Prime4jCli.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void oneResponsePrintsScoreAndReason() {
-        Run r = run("verify", "--verifier", "math", "--response", "so $\\boxed{\\dfrac{1}{2}}$", "--ground-truth", "0.5");
+        CliRun r = CliRun.of("verify", "--verifier", "math", "--response", "so $\\boxed{\\dfrac{1}{2}}$", "--ground-truth", "0.5");
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEqualTo("score: 1.0\nreason: correct (numeric)\n".replace("\n", System.lineSeparator()));
 
-        Run wrong = run("verify", "--response", "\\boxed{3}", "--ground-truth", "$4$");
+        CliRun wrong = CliRun.of("verify", "--response", "\\boxed{3}", "--ground-truth", "$4$");
         assertThat(wrong.out()).contains("score: 0.0", "reason: wrong answer: 3 != $4$");
     }
 
@@ -53,7 +40,7 @@ class VerifyCommandTest {
                 "{\"id\": 6, \"response\": \"The answer is 12.\", \"reward_model\": {\"ground_truth\": \"12\"}, \"ability\": \"math\", \"big\": 1.000000000000000001}",
                 "[1, 2]") + "\n");
         Path out = dir.resolve("scored.jsonl");
-        Run r = run("verify", "--input", in.toString(), "--output", out.toString(), "--no-progress");
+        CliRun r = CliRun.of("verify", "--input", in.toString(), "--output", out.toString(), "--no-progress");
         assertThat(r.exit()).isZero();
 
         ObjectMapper json = new ObjectMapper();
@@ -80,17 +67,17 @@ class VerifyCommandTest {
     @Test
     void aBadPluginJarIsNamed() throws Exception {
         Path bad = Files.writeString(dir.resolve("broken.jar"), "not a jar");
-        Run r = run("verify", "--plugins", dir.toString(), "--response", "1", "--ground-truth", "1");
+        CliRun r = CliRun.of("verify", "--plugins", dir.toString(), "--response", "1", "--ground-truth", "1");
         assertThat(r.exit()).isEqualTo(VerifyCommand.EXIT_BAD_INPUT);
         assertThat(r.err()).contains(bad.toString(), "not a readable jar");
     }
 
     @Test
     void theModeMustBeClear() {
-        assertThat(run("verify").exit()).isEqualTo(2);
-        assertThat(run("verify", "--response", "1").err()).contains("--response and --ground-truth go together");
-        assertThat(run("verify", "--input", dir.resolve("none.jsonl").toString()).err()).contains("does not exist");
-        assertThat(run("verify", "--response", "1", "--ground-truth", "1", "--verifier", "chess").err())
+        assertThat(CliRun.of("verify").exit()).isEqualTo(2);
+        assertThat(CliRun.of("verify", "--response", "1").err()).contains("--response and --ground-truth go together");
+        assertThat(CliRun.of("verify", "--input", dir.resolve("none.jsonl").toString()).err()).contains("does not exist");
+        assertThat(CliRun.of("verify", "--response", "1", "--ground-truth", "1", "--verifier", "chess").err())
                 .contains("unknown verifier 'chess'");
     }
 }
