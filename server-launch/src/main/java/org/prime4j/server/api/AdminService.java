@@ -53,7 +53,7 @@ public final class AdminService {
         }
         long t0 = System.nanoTime();
         Futures.join(scheduler.control(m -> m.reloadWeights(dir)));
-        LOG.info("reloaded weights from {} in {} ms", dir, (System.nanoTime() - t0) / 1_000_000);
+        LOG.debug("reloaded weights from {} in {} ms", dir, (System.nanoTime() - t0) / 1_000_000);
         return new RpcResponse(Arrays.asList((Object) null));
     }
 
