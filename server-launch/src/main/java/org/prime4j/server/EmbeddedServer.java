@@ -5,9 +5,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.prime4j.server.api.AdminService;
@@ -21,6 +18,7 @@ import org.prime4j.server.api.ServedModels;
 import org.prime4j.server.api.TokenizationService;
 import org.prime4j.server.api.TokenizeRequest;
 import org.prime4j.server.http.Reply;
+import org.prime4j.server.http.RequestExecutor;
 import org.prime4j.server.http.Router;
 import org.prime4j.server.model.ServingModel;
 import org.prime4j.server.scheduler.BatchScheduler;
@@ -49,7 +47,7 @@ public final class EmbeddedServer implements AutoCloseable {
     public static final String VERSION = "prime4j-embedded-0.1.0";
 
     private final HttpServer http;
-    private final ThreadPoolExecutor executor;
+    private final RequestExecutor executor;
     private final BatchScheduler scheduler;
     private final ServingModel model;
     private final ServerOptions options;
@@ -95,13 +93,11 @@ public final class EmbeddedServer implements AutoCloseable {
                         admin.unloadLora(Json.readRequest(body, LoraRequest.class))));
 
         AtomicInteger threadId = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(options.httpThreads(), options.httpThreads(), 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(4 * options.httpThreads()), r -> {
-                    Thread t = new Thread(r, "prime4j-http-" + threadId.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.executor.allowCoreThreadTimeOut(true);
+        this.executor = new RequestExecutor(options.httpThreads(), 4 * options.httpThreads(), 30, r -> {
+            Thread t = new Thread(r, "prime4j-http-" + threadId.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 128);
         this.http.createContext("/", router);
         this.http.setExecutor(executor);
