@@ -31,6 +31,10 @@ final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", defaultValue = "32", description = "Tokens per request (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
+    @Option(names = "--warmup", defaultValue = "200",
+            description = "Untimed one-token requests on each path before measuring (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--concurrency", defaultValue = "1,16", split = ",",
             description = "Concurrent HTTP clients, comma-separated (default: ${DEFAULT-VALUE}).")
     List<Integer> concurrency;
@@ -51,7 +55,7 @@ final class BenchServeCommand implements Callable<Integer> {
         }
         try (DjlServingModel served = DjlServingModel.load(dir, null)) {
             ServeBenchmark.Result r = ServeBenchmark.run(served,
-                    new ServeBenchmark.Settings(requests, maxTokens, concurrency, 4));
+                    new ServeBenchmark.Settings(requests, maxTokens, concurrency, warmup));
             spec.commandLine().getOut().println("Embedded server on " + (model == null ? "a random demo-size model"
                     : model) + ", " + maxTokens + " tokens per request, " + Runtime.getRuntime().availableProcessors()
                     + " cores:\n");
