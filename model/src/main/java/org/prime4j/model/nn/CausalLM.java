@@ -153,10 +153,10 @@ public final class CausalLM implements AutoCloseable {
         NDArray old = params.get(name);
         if (old != null) {
             // In place: an optimizer (or anything else holding the array) keeps seeing the live parameter.
-            old.set(data);
+            OwnedArrays.overwrite(old, data);
             return;
         }
-        NDArray p = manager.create(data, new Shape(shape));
+        NDArray p = OwnedArrays.copyOf(manager, data, new Shape(shape));
         p.setName(name);
         params.put(name, p);
     }
