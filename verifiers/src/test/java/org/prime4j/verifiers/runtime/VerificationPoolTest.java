@@ -10,6 +10,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.prime4j.verifiers.Verification;
 import org.prime4j.verifiers.VerificationItem;
@@ -49,8 +51,11 @@ class VerificationPoolTest {
                         yield Verification.correct("slept");
                     }
                     case "spin" -> { // ignores interruption, like a runaway CAS call
+                        // Parks rather than burning a core: two busy spinners on a 2-core machine starved the
+                        // replacement workers past the deadline. Swallowing the interrupt keeps it unstoppable.
                         while (!releaseSpinners.get()) {
-                            Thread.onSpinWait();
+                            LockSupport.parkNanos(1_000_000);
+                            Thread.interrupted();
                         }
                         yield Verification.correct("late");
                     }
@@ -63,6 +68,14 @@ class VerificationPoolTest {
 
         private static Verification recurse(int depth) {
             return depth < 0 ? null : recurse(depth + 1);
+        }
+    }
+
+    /** Polls {@code condition} for up to 10 s; the caller then asserts the exact state. */
+    private static void awaitUntil(BooleanSupplier condition) {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean() && System.nanoTime() < end) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 
@@ -102,15 +115,19 @@ class VerificationPoolTest {
     @Test
     void aVerifierIgnoringInterruptionIsAbandonedAndReplacedSoThePoolNeverShrinks() {
         Scripted v = new Scripted();
-        try (VerificationPool pool = new VerificationPool(2, Duration.ofMillis(200))) {
+        // The deadline is the time an "ok" item may wait for a CPU on a loaded machine, so it is generous.
+        try (VerificationPool pool = new VerificationPool(2, Duration.ofSeconds(1))) {
             List<Verification> out = pool.verifyAll(v, items("spin", "spin", "ok", "ok", "ok"));
             assertThat(out).extracting(Verification::reason)
                     .containsExactly(VerificationPool.TIMEOUT, VerificationPool.TIMEOUT, "fine", "fine", "fine");
+            // The watchdog publishes a timeout before it replaces the worker, so the counters may lag the results.
+            awaitUntil(() -> pool.abandonedWorkers() == 2 && pool.liveWorkers() == 2);
             assertThat(pool.abandonedWorkers()).isEqualTo(2);
             assertThat(pool.liveWorkers()).isEqualTo(2);
             // The spinners finish late: their results are dropped and their threads end.
             v.releaseSpinners.set(true);
             assertThat(pool.verifyAll(v, items("ok", "wrong"))).extracting(Verification::score).containsExactly(1.0, 0.0);
+            assertThat(pool.abandonedWorkers()).isEqualTo(2);
             assertThat(pool.liveWorkers()).isEqualTo(2);
         } finally {
             v.releaseSpinners.set(true);
