@@ -171,7 +171,8 @@ public final class LoraAdapter implements ProjectionAdapter, AutoCloseable {
         if (training && config.dropout() > 0) {
             in = x.getNDArrayInternal().dropout(x, (float) config.dropout(), true).singletonOrThrow();
         }
-        return CausalLM.linear(CausalLM.linear(in, la, null), lb, null).mul(config.scale());
+        NDArray y = CausalLM.linear(CausalLM.linear(in, la, null), lb, null);
+        return y.mul(OwnedArrays.scalar(y, config.scale()));
     }
 
     /** Writes {@code adapter_config.json} and {@code adapter_model.safetensors} (F32) into {@code dir}. */

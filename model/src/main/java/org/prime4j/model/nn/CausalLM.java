@@ -260,7 +260,8 @@ public final class CausalLM implements AutoCloseable {
         NDArray k = project(call, i, "k_proj", x).reshape(b, t, kvHeads, d);
         NDArray v = project(call, i, "v_proj", x).reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3);
         // Scaling q before the product costs less than scaling the (T x T) scores; same math.
-        q = Rope.apply(q, cos, sin).mul(1.0 / Math.sqrt(d)).transpose(0, 2, 1, 3);
+        NDArray rotated = Rope.apply(q, cos, sin);
+        q = rotated.mul(OwnedArrays.scalar(rotated, 1.0 / Math.sqrt(d))).transpose(0, 2, 1, 3);
         k = Rope.apply(k, cos, sin).transpose(0, 2, 1, 3);
         if (cache != null) {
             NDArray[] kv = cache.append(i, k, v);

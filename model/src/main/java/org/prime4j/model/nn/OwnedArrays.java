@@ -12,6 +12,11 @@ import ai.djl.ndarray.types.Shape;
  * that storage (a view, a tensor saved for backward) dangles once that object is closed, or once {@code set}
  * swaps in a new buffer and the old one is collected; it then reads whatever reuses the freed memory. Weights,
  * adapters and optimizer state therefore go through here: one extra host-to-tensor copy per load.
+ *
+ * <p>The same holds for DJL's scalar overloads ({@code mul(Number)}, {@code div(Number)}, {@code maximum(Number)}):
+ * they wrap the number in such a buffer and close it right after the forward op, but autograd keeps the scalar
+ * tensor for the backward pass, which then reads freed memory (NaN or garbage gradients once a GC ran in between).
+ * Differentiable code multiplies, divides and compares with {@link #scalar} instead.
  */
 public final class OwnedArrays {
 
@@ -22,6 +27,11 @@ public final class OwnedArrays {
         try (NDArray staged = manager.create(data, shape)) {
             return staged.duplicate();
         }
+    }
+
+    /** A 0-d array of {@code like}'s dtype on {@code like}'s manager holding {@code value}, in libtorch memory. */
+    public static NDArray scalar(NDArray like, double value) {
+        return like.getManager().full(new Shape(), (float) value, like.getDataType());
     }
 
     /**

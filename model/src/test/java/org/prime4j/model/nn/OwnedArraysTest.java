@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -52,6 +53,25 @@ class OwnedArraysTest {
             }
             collectAndScribble();
             assertThat(view.toFloatArray()).containsExactly(ramp(0));
+        }
+    }
+
+    @Test
+    void aScalarSavedForBackwardSurvivesACollectionBeforeTheBackwardPass() throws Exception {
+        try (NDManager root = DjlRuntime.pytorch().newBaseManager()) {
+            NDArray x = OwnedArrays.copyOf(root, ramp(1), new Shape(N));
+            x.setRequiresGradient(true);
+            try (NDManager call = root.newSubManager();
+                 GradientCollector gc = DjlRuntime.pytorch().newGradientCollector()) {
+                NDArray xc = x.reshape(N);
+                xc.attach(call);
+                NDArray y = xc.mul(OwnedArrays.scalar(xc, 2.5)).div(OwnedArrays.scalar(xc, 0.5)).sum();
+                collectAndScribble();
+                gc.backward(y);
+            }
+            float[] expected = new float[N];
+            java.util.Arrays.fill(expected, 5f);
+            assertThat(x.getGradient().toFloatArray()).containsExactly(expected);
         }
     }
 
