@@ -86,4 +86,15 @@ class OwnedArraysTest {
             assertThat(view.toFloatArray()).containsExactly(ramp(5));
         }
     }
+
+    @Test
+    void aTrainableParameterCanBeOverwritten() {
+        try (NDManager root = DjlRuntime.pytorch().newBaseManager()) {
+            NDArray p = OwnedArrays.copyOf(root, ramp(0), new Shape(N));
+            p.setRequiresGradient(true);
+            OwnedArrays.overwrite(p, ramp(7));
+            assertThat(p.toFloatArray()).containsExactly(ramp(7));
+            assertThat(p.hasGradient()).isTrue();
+        }
+    }
 }
