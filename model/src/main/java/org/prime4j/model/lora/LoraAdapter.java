@@ -16,6 +16,7 @@ import org.prime4j.model.io.HostTensor;
 import org.prime4j.model.io.SafetensorsReader;
 import org.prime4j.model.io.SafetensorsWriter;
 import org.prime4j.model.nn.CausalLM;
+import org.prime4j.model.nn.OwnedArrays;
 import org.prime4j.model.nn.ParamNames;
 import org.prime4j.model.nn.ProjectionAdapter;
 
@@ -116,8 +117,8 @@ public final class LoraAdapter implements ProjectionAdapter, AutoCloseable {
     }
 
     private void put(String module, float[] aData, float[] bData, long out, long in) {
-        NDArray na = manager.create(aData, new Shape(config.r(), in));
-        NDArray nb = manager.create(bData, new Shape(out, config.r()));
+        NDArray na = OwnedArrays.copyOf(manager, aData, new Shape(config.r(), in));
+        NDArray nb = OwnedArrays.copyOf(manager, bData, new Shape(out, config.r()));
         na.setName(peftName(module, "lora_A"));
         nb.setName(peftName(module, "lora_B"));
         a.put(module, na);
@@ -170,7 +171,8 @@ public final class LoraAdapter implements ProjectionAdapter, AutoCloseable {
         if (training && config.dropout() > 0) {
             in = x.getNDArrayInternal().dropout(x, (float) config.dropout(), true).singletonOrThrow();
         }
-        return CausalLM.linear(CausalLM.linear(in, la, null), lb, null).mul(config.scale());
+        NDArray y = CausalLM.linear(CausalLM.linear(in, la, null), lb, null);
+        return y.mul(OwnedArrays.scalar(y, config.scale()));
     }
 
     /** Writes {@code adapter_config.json} and {@code adapter_model.safetensors} (F32) into {@code dir}. */

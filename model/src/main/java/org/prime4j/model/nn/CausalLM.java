@@ -153,10 +153,10 @@ public final class CausalLM implements AutoCloseable {
         NDArray old = params.get(name);
         if (old != null) {
             // In place: an optimizer (or anything else holding the array) keeps seeing the live parameter.
-            old.set(data);
+            OwnedArrays.overwrite(old, data);
             return;
         }
-        NDArray p = manager.create(data, new Shape(shape));
+        NDArray p = OwnedArrays.copyOf(manager, data, new Shape(shape));
         p.setName(name);
         params.put(name, p);
     }
@@ -260,7 +260,8 @@ public final class CausalLM implements AutoCloseable {
         NDArray k = project(call, i, "k_proj", x).reshape(b, t, kvHeads, d);
         NDArray v = project(call, i, "v_proj", x).reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3);
         // Scaling q before the product costs less than scaling the (T x T) scores; same math.
-        q = Rope.apply(q, cos, sin).mul(1.0 / Math.sqrt(d)).transpose(0, 2, 1, 3);
+        NDArray rotated = Rope.apply(q, cos, sin);
+        q = rotated.mul(OwnedArrays.scalar(rotated, 1.0 / Math.sqrt(d))).transpose(0, 2, 1, 3);
         k = Rope.apply(k, cos, sin).transpose(0, 2, 1, 3);
         if (cache != null) {
             NDArray[] kv = cache.append(i, k, v);

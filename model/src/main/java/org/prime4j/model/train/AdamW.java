@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.prime4j.model.io.HostTensor;
+import org.prime4j.model.nn.OwnedArrays;
 
 /**
  * AdamW (Loshchilov and Hutter, decoupled weight decay) with torch.optim.AdamW's numerics, on DJL's fused
@@ -146,7 +147,7 @@ public final class AdamW implements AutoCloseable {
             throw new IllegalArgumentException("optimizer state " + name + " has shape "
                     + java.util.Arrays.toString(src.shape()) + ", expected " + dst.getShape());
         }
-        dst.set(src.toFloatArray());
+        OwnedArrays.overwrite(dst, src.toFloatArray());
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.prime4j.model.nn.CausalLM;
+import org.prime4j.model.nn.OwnedArrays;
 
 /**
  * PPO on the policy (DESIGN.md step 9). Per response token, with ratio = exp(log pi - log pi_old):
@@ -115,12 +116,15 @@ public final class PolicyTrainer extends ModelTrainer {
                     .clip(-MAX_LOG_RATIO, MAX_LOG_RATIO);
             NDArray k3 = refDiff.exp().sub(refDiff).sub(1f);
             if (settings.klCoef() > 0) {
-                tokenLoss = tokenLoss.add(k3.mul(settings.klCoef()));
+                tokenLoss = tokenLoss.add(k3.mul(OwnedArrays.scalar(k3, settings.klCoef())));
             }
             if (settings.entropyCoef() > 0) {
-                tokenLoss = tokenLoss.sub(pt.entropy().mul(settings.entropyCoef()));
+                NDArray entropy = pt.entropy();
+                tokenLoss = tokenLoss.sub(entropy.mul(OwnedArrays.scalar(entropy, settings.entropyCoef())));
             }
-            NDArray loss = tokenLoss.mul(mask).sum().div((float) miniTokens);
+            // Scalar factors as arrays: DJL's mul/div(Number) free the scalar that backward reads (OwnedArrays).
+            NDArray summed = tokenLoss.mul(mask).sum();
+            NDArray loss = summed.div(OwnedArrays.scalar(summed, miniTokens));
             gc.backward(loss);
             sums[0] += clipped.gt(unclipped).toType(DataType.FLOAT32, false).mul(mask).sum()
                     .getFloat();

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.prime4j.model.nn.CausalLM;
+import org.prime4j.model.nn.OwnedArrays;
 import org.prime4j.model.score.TokenLogprobs;
 import org.prime4j.orchestrator.prime.ImplicitPrm;
 
@@ -95,7 +96,8 @@ public final class PrmTrainer extends ModelTrainer {
                 float[][] host = rb.gather(lp);
                 System.arraycopy(host, 0, out, range[0], host.length);
                 if (gc != null) {
-                    gc.backward(bceSum(call, rb, micro, lp).div(n));
+                    NDArray bce = bceSum(call, rb, micro, lp);
+                    gc.backward(bce.div(OwnedArrays.scalar(bce, n)));
                 }
             }
         }
@@ -110,11 +112,12 @@ public final class PrmTrainer extends ModelTrainer {
             ref[i] = micro.get(i).refLogprobs();
             outcomes[i] = (float) micro.get(i).outcome();
         }
-        NDArray z = lp.sub(rb.scatter(call, ref)).mul(rb.responseMask(call)).sum(new int[] {1})
-                .mul(settings.beta());
+        // Scalar factors as arrays: DJL's mul/maximum(Number) free the scalar that backward reads (OwnedArrays).
+        NDArray q = lp.sub(rb.scatter(call, ref)).mul(rb.responseMask(call)).sum(new int[] {1});
+        NDArray z = q.mul(OwnedArrays.scalar(q, settings.beta()));
         NDArray o = rb.perRow(call, outcomes);
         // max(z, 0) - z*o + log(1 + exp(-|z|)), as ImplicitPrm.bceWithLogits
-        return z.maximum(0f).sub(z.mul(o)).add(z.abs().neg().exp().add(1f).log()).sum();
+        return z.maximum(OwnedArrays.scalar(z, 0)).sub(z.mul(o)).add(z.abs().neg().exp().add(1f).log()).sum();
     }
 
     /**

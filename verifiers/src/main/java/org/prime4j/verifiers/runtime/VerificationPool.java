@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.prime4j.verifiers.Verification;
 import org.prime4j.verifiers.VerificationItem;
@@ -120,13 +121,18 @@ public final class VerificationPool implements AutoCloseable {
     }
 
     private void expire(Worker worker, Task task) {
-        if (task.result.complete(Verification.wrong(TIMEOUT))) {
-            // The worker is stuck in this item: give up on it and keep the pool at full strength.
-            abandoned.incrementAndGet();
-            workers.remove(worker);
-            worker.thread.interrupt();
-            if (!closed) {
-                startWorker();
+        if (task.settle()) {
+            // The worker is stuck in this item: give up on it and keep the pool at full strength. The result is
+            // published last, so whoever sees the timeout also sees the replacement in the counters.
+            try {
+                abandoned.incrementAndGet();
+                workers.remove(worker);
+                worker.thread.interrupt();
+                if (!closed) {
+                    startWorker();
+                }
+            } finally {
+                task.result.complete(Verification.wrong(TIMEOUT));
             }
         }
     }
@@ -148,7 +154,17 @@ public final class VerificationPool implements AutoCloseable {
         return t;
     }
 
-    private record Task(Verifier verifier, VerificationItem item, CompletableFuture<Verification> result) {}
+    private record Task(Verifier verifier, VerificationItem item, CompletableFuture<Verification> result,
+                        AtomicBoolean settled) {
+        Task(Verifier verifier, VerificationItem item, CompletableFuture<Verification> result) {
+            this(verifier, item, result, new AtomicBoolean());
+        }
+
+        /** True for the one caller (the worker or the watchdog) that gets to publish this item's result. */
+        boolean settle() {
+            return settled.compareAndSet(false, true);
+        }
+    }
 
     private final class Worker implements Runnable {
         final Thread thread = daemon(this, "verifier-" + workerIds.incrementAndGet());
@@ -171,9 +187,10 @@ public final class VerificationPool implements AutoCloseable {
                 }
                 Verification v = runOne(task.verifier, task.item);
                 timer.cancel(false);
-                if (!task.result.complete(v)) {
+                if (!task.settle()) {
                     return; // the watchdog won: this worker was abandoned and already replaced
                 }
+                task.result.complete(v);
                 Thread.interrupted(); // a verifier may leave the flag set; the next item starts clean
             }
             workers.remove(this);

@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.prime4j.verifiers.Verification;
 import org.prime4j.verifiers.VerificationItem;
@@ -49,8 +50,11 @@ class VerificationPoolTest {
                         yield Verification.correct("slept");
                     }
                     case "spin" -> { // ignores interruption, like a runaway CAS call
+                        // Parks rather than burning a core: two busy spinners on a 2-core machine starved the
+                        // replacement workers past the deadline. Swallowing the interrupt keeps it unstoppable.
                         while (!releaseSpinners.get()) {
-                            Thread.onSpinWait();
+                            LockSupport.parkNanos(1_000_000);
+                            Thread.interrupted();
                         }
                         yield Verification.correct("late");
                     }
@@ -102,7 +106,8 @@ class VerificationPoolTest {
     @Test
     void aVerifierIgnoringInterruptionIsAbandonedAndReplacedSoThePoolNeverShrinks() {
         Scripted v = new Scripted();
-        try (VerificationPool pool = new VerificationPool(2, Duration.ofMillis(200))) {
+        // The deadline is the time an "ok" item may wait for a CPU on a loaded machine, so it is generous.
+        try (VerificationPool pool = new VerificationPool(2, Duration.ofSeconds(1))) {
             List<Verification> out = pool.verifyAll(v, items("spin", "spin", "ok", "ok", "ok"));
             assertThat(out).extracting(Verification::reason)
                     .containsExactly(VerificationPool.TIMEOUT, VerificationPool.TIMEOUT, "fine", "fine", "fine");
@@ -111,7 +116,25 @@ class VerificationPoolTest {
             // The spinners finish late: their results are dropped and their threads end.
             v.releaseSpinners.set(true);
             assertThat(pool.verifyAll(v, items("ok", "wrong"))).extracting(Verification::score).containsExactly(1.0, 0.0);
+            assertThat(pool.abandonedWorkers()).isEqualTo(2);
             assertThat(pool.liveWorkers()).isEqualTo(2);
+        } finally {
+            v.releaseSpinners.set(true);
+        }
+    }
+
+    @Test
+    void whoeverSeesATimeoutAlsoSeesTheReplacementWorker() {
+        Scripted v = new Scripted();
+        try {
+            for (int round = 0; round < 20; round++) {
+                try (VerificationPool pool = new VerificationPool(1, Duration.ofMillis(20))) {
+                    assertThat(pool.submit(v, VerificationItem.of("spin", "")).join().reason())
+                            .isEqualTo(VerificationPool.TIMEOUT);
+                    assertThat(pool.abandonedWorkers()).as("round %d", round).isEqualTo(1);
+                    assertThat(pool.liveWorkers()).as("round %d", round).isEqualTo(1);
+                }
+            }
         } finally {
             v.releaseSpinners.set(true);
         }
