@@ -2,6 +2,7 @@ package org.prime4j.model.generate;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -65,10 +66,14 @@ public final class Generator {
             state[r] = new Row(requests.get(r).params(), batch.lengths()[r]);
         }
 
+        // Grad mode is per thread in libtorch: a server or trainer thread would otherwise record (and hold) an
+        // autograd graph for every step whenever the weights are trainable.
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
         try (NDManager call = model.manager().newSubManager();
              KvCache cache = new KvCache(call, model.config().numHiddenLayers())) {
             int[] keyMask = batch.mask().clone();
-            float[] logits = step(model, call, batch.ids(), rows, batch.width(), batch.positions(), keyMask, cache);
+            float[] logprobs = step(model, call, batch.ids(), rows, batch.width(), batch.positions(), keyMask, cache);
             int keys = batch.width();
             for (int s = 0; s < budget; s++) {
                 long[] next = new long[rows];
@@ -79,7 +84,7 @@ public final class Generator {
                     if (row.finished != null) {
                         continue;
                     }
-                    RowSampler.Choice c = samplers[r].next(logits, r * vocab, vocab);
+                    RowSampler.Choice c = samplers[r].next(logprobs, r * vocab, vocab);
                     row.accept(c, eos, detokenizer);
                     next[r] = c.token();
                     positions[r] = row.position++;
@@ -96,8 +101,10 @@ public final class Generator {
                 }
                 keyMask = grown;
                 keys++;
-                logits = step(model, call, next, rows, 1, positions, keyMask, cache);
+                logprobs = step(model, call, next, rows, 1, positions, keyMask, cache);
             }
+        } finally {
+            JniUtils.setGradMode(gradMode);
         }
         List<Completion> out = new ArrayList<>(rows);
         for (Row row : state) {
@@ -110,7 +117,8 @@ public final class Generator {
                                 int[] keyMask, KvCache cache) {
         try (NDManager step = call.newSubManager()) {
             NDArray logits = model.forward(step, ids, rows, cols, positions, keyMask, cache, true);
-            return logits.toFloatArray();
+            // Log-softmax on the device: one vectorized op instead of a host exp() per vocabulary entry per row.
+            return logits.logSoftmax(-1).toFloatArray();
         }
     }
 

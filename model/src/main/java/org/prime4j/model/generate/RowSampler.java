@@ -21,15 +21,28 @@ final class RowSampler {
     /** Chosen token plus the processed log-probs of the whole vocabulary (-inf for filtered tokens). */
     record Choice(int token, float[] logprobs) {}
 
-    Choice next(float[] logits, int offset, int vocab) {
+    /**
+     * @param logprobs the raw log-softmax of the batch's logits, row-major; this row's {@code vocab} entries
+     *                 start at {@code offset}
+     */
+    Choice next(float[] logprobs, int offset, int vocab) {
+        float[] lp;
+        if (params.greedy() || (params.temperature() == 1 && !filters(vocab))) {
+            // Nothing to process: the distribution is the model's own, already normalized on the device.
+            lp = Arrays.copyOfRange(logprobs, offset, offset + vocab);
+        } else {
+            lp = processed(logprobs, offset, vocab);
+        }
+        return new Choice(params.greedy() ? argmax(lp) : draw(lp), lp);
+    }
+
+    private float[] processed(float[] logprobs, int offset, int vocab) {
         double[] z = new double[vocab];
-        double t = params.greedy() ? 1.0 : params.temperature();
+        double t = params.temperature();
         for (int i = 0; i < vocab; i++) {
-            z[i] = logits[offset + i] / t;
+            z[i] = logprobs[offset + i] / t;
         }
-        if (!params.greedy()) {
-            filter(z);
-        }
+        filter(z);
         double max = Double.NEGATIVE_INFINITY;
         for (double v : z) {
             max = Math.max(max, v);
@@ -43,24 +56,28 @@ final class RowSampler {
         for (int i = 0; i < vocab; i++) {
             lp[i] = (float) (z[i] - logZ);
         }
-        return new Choice(params.greedy() ? argmax(z) : draw(z, logZ), lp);
+        return lp;
     }
 
-    private int draw(double[] z, double logZ) {
+    private int draw(float[] lp) {
         double u = rng.nextDouble();
         double acc = 0;
         int last = -1;
-        for (int i = 0; i < z.length; i++) {
-            if (z[i] == Double.NEGATIVE_INFINITY) {
+        for (int i = 0; i < lp.length; i++) {
+            if (lp[i] == Float.NEGATIVE_INFINITY) {
                 continue;
             }
-            acc += Math.exp(z[i] - logZ);
+            acc += Math.exp(lp[i]);
             last = i;
             if (u < acc) {
                 return i;
             }
         }
         return last; // rounding left u above the total mass: the last kept token
+    }
+
+    private boolean filters(int vocab) {
+        return (params.topK() > 0 && params.topK() < vocab) || params.topP() < 1;
     }
 
     private void filter(double[] z) {
@@ -99,7 +116,7 @@ final class RowSampler {
         }
     }
 
-    static int argmax(double[] z) {
+    static int argmax(float[] z) {
         int best = 0;
         for (int i = 1; i < z.length; i++) {
             if (z[i] > z[best]) {

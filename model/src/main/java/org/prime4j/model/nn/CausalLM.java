@@ -234,10 +234,11 @@ public final class CausalLM implements AutoCloseable {
         NDArray tokens = call.create(ids, new Shape(rows, cols));
         NDArray h = tokens.getNDArrayInternal()
                 .embedding(tokens, weight(call, ParamNames.EMBED), SparseFormat.DENSE).singletonOrThrow();
+        FusedProjections fused = cache == null ? null : fusedFor(cache);
         for (int i = 0; i < config.numHiddenLayers(); i++) {
-            h = layer(call, i, h, cos, sin, bias, cache);
+            h = layer(call, i, h, cos, sin, bias, cache, fused);
         }
-        if (lastOnly) {
+        if (lastOnly && cols > 1) {
             h = h.get(new NDIndex(":, -1:"));
         }
         h = rmsNorm(h, weight(call, ParamNames.FINAL_NORM));
@@ -247,7 +248,7 @@ public final class CausalLM implements AutoCloseable {
     }
 
     private NDArray layer(NDManager call, int i, NDArray h, NDArray cos, NDArray sin, NDArray bias,
-                          KvCache cache) {
+                          KvCache cache, FusedProjections fused) {
         String p = ParamNames.layer(i);
         long b = h.getShape().get(0);
         long t = h.getShape().get(1);
@@ -256,13 +257,28 @@ public final class CausalLM implements AutoCloseable {
         int d = config.headDim();
 
         NDArray x = rmsNorm(h, weight(call, p + "input_layernorm.weight"));
-        NDArray q = project(call, i, "q_proj", x).reshape(b, t, heads, d);
-        NDArray k = project(call, i, "k_proj", x).reshape(b, t, kvHeads, d);
-        NDArray v = project(call, i, "v_proj", x).reshape(b, t, kvHeads, d).transpose(0, 2, 1, 3);
+        NDArray q;
+        NDArray k;
+        NDArray v;
+        if (fused != null) {
+            NDList qkv = linear(x, fused.qkvWeight()[i], fused.qkvBias()[i])
+                    .split(new long[] {(long) (heads + kvHeads) * d}, 2);
+            // q and k rotate together: one rotary application instead of two.
+            NDList qk = Rope.apply(qkv.get(0).reshape(b, t, heads + kvHeads, d), cos, sin)
+                    .split(new long[] {heads}, 2);
+            q = qk.get(0);
+            k = qk.get(1);
+            v = qkv.get(1).reshape(b, t, kvHeads, d);
+        } else {
+            q = Rope.apply(project(call, i, "q_proj", x).reshape(b, t, heads, d), cos, sin);
+            k = Rope.apply(project(call, i, "k_proj", x).reshape(b, t, kvHeads, d), cos, sin);
+            v = project(call, i, "v_proj", x).reshape(b, t, kvHeads, d);
+        }
         // Scaling q before the product costs less than scaling the (T x T) scores; same math.
-        NDArray rotated = Rope.apply(q, cos, sin);
-        q = rotated.mul(OwnedArrays.scalar(rotated, 1.0 / Math.sqrt(d))).transpose(0, 2, 1, 3);
-        k = Rope.apply(k, cos, sin).transpose(0, 2, 1, 3);
+        // The scale is a libtorch-owned scalar: DJL's mul(Number) frees the scalar autograd saves (OwnedArrays).
+        q = q.mul(OwnedArrays.scalar(q, 1.0 / Math.sqrt(d))).transpose(0, 2, 1, 3);
+        k = k.transpose(0, 2, 1, 3);
+        v = v.transpose(0, 2, 1, 3);
         if (cache != null) {
             NDArray[] kv = cache.append(i, k, v);
             k = kv[0];
@@ -271,17 +287,78 @@ public final class CausalLM implements AutoCloseable {
         long keys = k.getShape().get(2);
         // Grouped-query attention without copying K/V: the G query heads of one KV head become extra rows.
         int g = config.groupSize();
-        NDArray scores = q.reshape(b, kvHeads, (long) g * t, d).matMul(k.transpose(0, 1, 3, 2))
-                .reshape(b, heads, t, keys).add(bias).softmax(-1);
-        NDArray attn = scores.reshape(b, kvHeads, (long) g * t, keys).matMul(v)
-                .reshape(b, heads, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d);
+        NDArray attn;
+        if (t == 1) {
+            // One query per row: the (B, 1, 1, keys) bias broadcasts over the (B, kvHeads, G, keys) scores as
+            // they are, and the (B, kvHeads, G, d) output is already in head order; no reshapes needed.
+            NDArray scores = q.reshape(b, kvHeads, g, d).matMul(k.transpose(0, 1, 3, 2)).add(bias).softmax(-1);
+            attn = scores.matMul(v).reshape(b, 1, (long) heads * d);
+        } else {
+            NDArray scores = q.reshape(b, kvHeads, (long) g * t, d).matMul(k.transpose(0, 1, 3, 2))
+                    .reshape(b, heads, t, keys).add(bias).softmax(-1);
+            attn = scores.reshape(b, kvHeads, (long) g * t, keys).matMul(v)
+                    .reshape(b, heads, t, d).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * d);
+        }
         h = h.add(project(call, i, "o_proj", attn));
 
         x = rmsNorm(h, weight(call, p + "post_attention_layernorm.weight"));
-        NDArray gate = project(call, i, "gate_proj", x);
-        NDArray up = project(call, i, "up_proj", x);
+        NDArray gate;
+        NDArray up;
+        if (fused != null) {
+            NDList gateUp = linear(x, fused.gateUpWeight()[i], fused.gateUpBias()[i])
+                    .split(new long[] {config.intermediateSize()}, 2);
+            gate = gateUp.get(0);
+            up = gateUp.get(1);
+        } else {
+            gate = project(call, i, "gate_proj", x);
+            up = project(call, i, "up_proj", x);
+        }
         NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
         return h.add(project(call, i, "down_proj", act));
+    }
+
+    /**
+     * The cache's fused q|k|v and gate|up weights, made on first use in the cache's manager; null (use the
+     * separate projections) when an adapter corrects individual projections or the copy would be too large.
+     */
+    private FusedProjections fusedFor(KvCache cache) {
+        if (adapter != null) {
+            return null;
+        }
+        if (cache.fused() != null) {
+            return cache.fused();
+        }
+        int layers = config.numHiddenLayers();
+        long perLayer = (long) config.hiddenSize() * ((long) (config.numAttentionHeads() + 2L
+                * config.numKeyValueHeads()) * config.headDim() + 2L * config.intermediateSize());
+        if (perLayer * layers * compute.getNumOfBytes() > FusedProjections.MAX_FUSED_BYTES) {
+            return null;
+        }
+        NDManager m = cache.manager();
+        NDArray[] qkv = new NDArray[layers];
+        NDArray[] qkvBias = new NDArray[layers];
+        NDArray[] gateUp = new NDArray[layers];
+        NDArray[] gateUpBias = new NDArray[layers];
+        for (int i = 0; i < layers; i++) {
+            qkv[i] = fuse(m, i, ".weight", "q_proj", "k_proj", "v_proj");
+            qkvBias[i] = config.attentionBias() ? fuse(m, i, ".bias", "q_proj", "k_proj", "v_proj") : null;
+            gateUp[i] = fuse(m, i, ".weight", "gate_proj", "up_proj");
+            gateUpBias[i] = config.mlpBias() ? fuse(m, i, ".bias", "gate_proj", "up_proj") : null;
+        }
+        FusedProjections f = new FusedProjections(qkv, qkvBias, gateUp, gateUpBias);
+        cache.fused(f);
+        return f;
+    }
+
+    private NDArray fuse(NDManager m, int layer, String suffix, String... projections) {
+        NDList parts = new NDList();
+        for (String proj : projections) {
+            parts.add(weight(m, ParamNames.projection(layer, proj) + suffix));
+        }
+        // The result would land on the first part's manager (the model's for FP32): move it to the cache's.
+        NDArray fused = ai.djl.ndarray.NDArrays.concat(parts, 0);
+        fused.attach(m);
+        return fused;
     }
 
     private NDArray project(NDManager call, int layer, String proj, NDArray x) {

@@ -7,12 +7,17 @@ import ai.djl.ndarray.NDManager;
  * Keys and values of every layer for the tokens seen so far, shape (B, kvHeads, T, headDim) each, on the
  * cache's own manager: each step's temporaries can then be freed while the cache grows. Closing the cache
  * frees it.
+ *
+ * <p>The cache may also hold a snapshot of fused projection weights for its generation ({@link
+ * FusedProjections}): keys computed with one set of weights are meaningless under another, so a cache never
+ * outlives a weight update anyway.
  */
 public final class KvCache implements AutoCloseable {
 
     private final NDManager manager;
     private final NDArray[] keys;
     private final NDArray[] values;
+    private FusedProjections fused;
 
     public KvCache(NDManager parent, int layers) {
         this.manager = parent.newSubManager();
@@ -41,6 +46,18 @@ public final class KvCache implements AutoCloseable {
         grown.attach(manager);
         old.close();
         return grown;
+    }
+
+    NDManager manager() {
+        return manager;
+    }
+
+    FusedProjections fused() {
+        return fused;
+    }
+
+    void fused(FusedProjections f) {
+        this.fused = f;
     }
 
     @Override
