@@ -27,21 +27,16 @@ public enum AdvantageEstimator {
     GRPO {
         @Override
         double[][] compute(double[][] processRewards, double[] outcomes, int[] lengths, int k, AdvantageConfig c) {
-            RlooAdvantage.requireGroups(outcomes.length, k);
+            double[] mean = groupMeans(outcomes, k);
             double[] a = new double[outcomes.length];
             for (int g = 0; g < outcomes.length; g += k) {
-                double mean = 0;
-                for (int i = g; i < g + k; i++) {
-                    mean += outcomes[i];
-                }
-                mean /= k;
                 double ss = 0;
                 for (int i = g; i < g + k; i++) {
-                    ss += (outcomes[i] - mean) * (outcomes[i] - mean);
+                    ss += (outcomes[i] - mean[g / k]) * (outcomes[i] - mean[g / k]);
                 }
                 double std = Math.sqrt(ss / (k - 1));
                 for (int i = g; i < g + k; i++) {
-                    a[i] = (outcomes[i] - mean) / (std + 1e-6);
+                    a[i] = (outcomes[i] - mean[g / k]) / (std + 1e-6);
                 }
             }
             return TokenAdvantages.broadcast(a, lengths);
@@ -52,21 +47,24 @@ public enum AdvantageEstimator {
     REINFORCE_BASELINE {
         @Override
         double[][] compute(double[][] processRewards, double[] outcomes, int[] lengths, int k, AdvantageConfig c) {
-            RlooAdvantage.requireGroups(outcomes.length, k);
+            double[] mean = groupMeans(outcomes, k);
             double[] a = new double[outcomes.length];
-            for (int g = 0; g < outcomes.length; g += k) {
-                double mean = 0;
-                for (int i = g; i < g + k; i++) {
-                    mean += outcomes[i];
-                }
-                mean /= k;
-                for (int i = g; i < g + k; i++) {
-                    a[i] = outcomes[i] - mean;
-                }
+            for (int i = 0; i < outcomes.length; i++) {
+                a[i] = outcomes[i] - mean[i / k];
             }
             return TokenAdvantages.broadcast(a, lengths);
         }
     };
+
+    /** The mean outcome of each group of K consecutive responses. */
+    static double[] groupMeans(double[] outcomes, int k) {
+        RlooAdvantage.requireGroups(outcomes.length, k);
+        double[] mean = new double[outcomes.length / k];
+        for (int i = 0; i < outcomes.length; i++) {
+            mean[i / k] += outcomes[i] / k;
+        }
+        return mean;
+    }
 
     abstract double[][] compute(double[][] processRewards, double[] outcomes, int[] lengths, int k, AdvantageConfig c);
 
