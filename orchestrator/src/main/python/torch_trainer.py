@@ -1,5 +1,5 @@
 """PRIME's two trainer updates in PyTorch eager on torch_reference's model (the model module's independent
-implementation): the implicit PRM step (DESIGN.md step 6) and the PPO update (step 9). The independent side of
+implementation): the implicit PRM step (docs/design.md step 6) and the PPO update (step 9). The independent side of
 the Java trainers' oracle fixtures (src/test/python/gen_trainer_fixtures.py) and of `prime4j bench trainer`.
 
 Samples are dicts with "prompt", "response" (token id lists), "ref" (reference log-probs of the response

@@ -7,10 +7,10 @@ model fixture generator, imported by path) and PRIME's updates in PyTorch (../..
 on a tiny Qwen2 config and writes
 orchestrator/src/test/resources/fixtures/trainer/ with config.json, model.safetensors and expected.json:
 
-- one implicit-PRM step (DESIGN.md step 6): q = log pi_phi - log pi_ref on response tokens, the mean BCE of
+- one implicit-PRM step (docs/design.md step 6): q = log pi_phi - log pi_ref on response tokens, the mean BCE of
   sigmoid(beta * sum q) against the outcomes, its gradient over the WHOLE batch at once (Java accumulates
   micro-batches), clip_grad_norm_, torch.optim.AdamW; q before (mode after) and after (mode before) the update;
-- two PPO updates (DESIGN.md step 9), 2 mini-batches each, each mini-batch padded as one batch (Java uses 2
+- two PPO updates (docs/design.md step 9), 2 mini-batches each, each mini-batch padded as one batch (Java uses 2
   micro-batches): case "trainer" recomputes the old log-probs (the second mini-batch then clips), case "server"
   takes noisy sampler log-probs as old ones (clips from the start) with a k3 KL term and an entropy bonus.
 Each records losses, metrics and full tensors of the updated weights.

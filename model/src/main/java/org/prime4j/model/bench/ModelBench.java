@@ -61,7 +61,7 @@ public final class ModelBench {
         }
     }
 
-    /** The demo-sized model (DESIGN.md "Demo sizing") and the Qwen2-shaped 26.8M-parameter model. */
+    /** The demo-sized model (docs/design.md "Demo sizing") and the Qwen2-shaped 26.8M-parameter model. */
     public static List<Workload> standardWorkloads(int trainSteps) {
         ModelConfig tiny = new ModelConfig(ModelConfig.Architecture.QWEN2, 64, 160, 2, 4, 2, 16, 1e-6, 10000.0,
                 256, 512, true, true, false, -1, List.of(), "float32");

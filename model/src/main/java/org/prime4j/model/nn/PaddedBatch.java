@@ -6,7 +6,7 @@ import java.util.List;
  * Token sequences of unequal length in one rectangular batch, LEFT padded: row {@code i} holds its tokens in
  * columns {@code width - length(i) .. width - 1}. Positions restart at 0 on each row's first real token, so a
  * sequence gets the same rotary positions (and therefore the same logits) whatever else shares its batch;
- * DESIGN.md's padding note records that PPO collapsed without this.
+ * docs/design.md "Padding" records that PPO collapsed without this.
  *
  * @param ids       row-major (rows x width) token ids, {@code padId} in padding columns
  * @param mask      row-major 1 for real tokens, 0 for padding

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.prime4j.orchestrator.eval.BenchmarkData;
 import org.prime4j.verifiers.Verifier;
 import org.prime4j.verifiers.VerifierRegistry;
 import org.prime4j.verifiers.bench.BenchItems;
@@ -34,7 +35,7 @@ final class BenchVerifyCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Benchmark data directory (default: <prime4j.shared.dir or ../shared>/data/bench).")
+            description = "Benchmark data directory (default: the repository's data/bench).")
     Path data;
 
     @Option(names = "--items", paramLabel = "FILE", description = "More items, JSONL as for 'prime4j verify --input' (repeatable).")
@@ -76,8 +77,13 @@ final class BenchVerifyCommand implements Callable<Integer> {
             err.println("prime4j bench verify: " + e.getMessage());
             return VerifyCommand.EXIT_BAD_INPUT;
         }
-        Path dir = data != null ? data
-                : Path.of(System.getProperty("prime4j.shared.dir", "../shared"), "data", "bench");
+        Path dir;
+        try {
+            dir = data != null ? data : BenchmarkData.locate("--data");
+        } catch (IllegalArgumentException e) {
+            err.println("prime4j bench verify: " + e.getMessage());
+            return VerifyCommand.EXIT_BAD_INPUT;
+        }
         Map<String, BenchItems.ItemSet> sets = new LinkedHashMap<>();
         BenchItems.math(dir).ifPresent(s -> sets.put(s.verifier(), s));
         BenchItems.code(dir).ifPresent(s -> sets.put(s.verifier(), s));

@@ -9,14 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.tokenizer.TextTokenizer;
+import org.prime4j.orchestrator.eval.BenchmarkData;
 import org.prime4j.orchestrator.eval.EvalResult;
 import org.prime4j.orchestrator.eval.Evaluator;
 import org.prime4j.orchestrator.task.TaskItem;
@@ -34,9 +33,6 @@ import picocli.CommandLine.Option;
             + "the verifier (default math; HumanEval lines are code)."})
 final class EvalCommand implements Callable<Integer> {
 
-    static final Map<String, String> BENCHMARKS = Map.of("math500", "math500_test.jsonl", "aime24",
-            "aime24_test.jsonl", "amc23", "amc23_test.jsonl", "humaneval", "HumanEval.jsonl");
-
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF model directory.")
@@ -45,11 +41,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "FILE", description = "JSONL items to score.")
     Path data;
 
-    @Option(names = "--bench", paramLabel = "NAME", description = "A benchmark in --bench-dir: math500, aime24, amc23, humaneval.")
+    @Option(names = "--bench", paramLabel = "NAME", description = "A shipped benchmark: math500, aime24, amc23, humaneval.")
     String bench;
 
-    @Option(names = "--bench-dir", defaultValue = "../shared/data/bench", paramLabel = "DIR",
-            description = "Where --bench files live (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bench-dir", paramLabel = "DIR",
+            description = "Where --bench files live (default: the repository's data/bench).")
     Path benchDir;
 
     @Option(names = "--limit", defaultValue = "0", description = "Score only the first N items; 0: all.")
@@ -85,13 +81,12 @@ final class EvalCommand implements Callable<Integer> {
         }
         Path file = data;
         if (bench != null) {
-            String name = BENCHMARKS.get(bench.toLowerCase(Locale.ROOT));
-            if (name == null) {
-                err.println("prime4j eval: unknown --bench " + bench + " (known: " + String.join(", ",
-                        new java.util.TreeSet<>(BENCHMARKS.keySet())) + ")");
+            try {
+                file = BenchmarkData.file(benchDir != null ? benchDir : BenchmarkData.locate("--bench-dir"), bench);
+            } catch (IllegalArgumentException e) {
+                err.println("prime4j eval: --bench: " + e.getMessage());
                 return 2;
             }
-            file = benchDir.resolve(name);
         }
         List<TaskItem> items;
         Evaluator evaluator;

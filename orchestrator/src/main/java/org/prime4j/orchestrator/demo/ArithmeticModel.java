@@ -14,7 +14,7 @@ import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.tokenizer.ByteLevelTokenizerFiles;
 
 /**
- * The demo's model before SFT (DESIGN.md "Demo sizing"): Qwen2 layout, 2 layers, width 64, 4 heads (~0.12M
+ * The demo's model before SFT (docs/design.md "Demo sizing"): Qwen2 layout, 2 layers, width 64, 4 heads (~0.12M
  * parameters with tied embeddings), the byte-level tokenizer (256 bytes + ChatML's three specials, eos
  * {@code <|im_end|>}). Its chat template is bare (the message contents, no role markers): prompts stay ~18
  * tokens, and a chat prompt tokenizes exactly like the same text sent as a plain prompt.

@@ -3,7 +3,7 @@ package org.prime4j.orchestrator.demo;
 import java.util.Random;
 
 /**
- * One item of the arithmetic demo task (DESIGN.md "Demo sizing"): three two-digit numbers joined by {@code +}
+ * One item of the arithmetic demo task (docs/design.md "Demo sizing"): three two-digit numbers joined by {@code +}
  * or {@code -}, e.g. {@code What is 47+18-25?}, answered one line per operation, then {@code \boxed{n}}:
  * <pre>
  * 47+18=65

@@ -24,7 +24,7 @@ import org.prime4j.orchestrator.train.PrmTrainer;
 import org.prime4j.orchestrator.train.TrainSample;
 
 /**
- * One PRIME step exactly as DESIGN.md "One PRIME step": prompts, rollouts, verification, the accuracy filter
+ * One PRIME step exactly as docs/design.md "One PRIME step": prompts, rollouts, verification, the accuracy filter
  * with refills, reference log-probs, the PRM step, process rewards, advantages, the PPO update and the
  * weight publication. Every phase is timed; any failure becomes a {@link TrainingException} naming the step
  * and the phase, raised before anything of the step is published.

@@ -1,7 +1,7 @@
 package org.prime4j.orchestrator.sft;
 
 /**
- * Hyper-parameters of supervised fine-tuning (DESIGN.md "Demo sizing": AdamW lr 2e-3, batch 32).
+ * Hyper-parameters of supervised fine-tuning (docs/design.md "Demo sizing": AdamW lr 2e-3, batch 32).
  *
  * @param steps        optimizer steps
  * @param batchSize    sequences per step

@@ -2,7 +2,7 @@ package org.prime4j.orchestrator.train;
 
 import java.util.Locale;
 
-/** Where PPO's old (behaviour) log-probs come from (DESIGN.md step 9). */
+/** Where PPO's old (behaviour) log-probs come from (docs/design.md step 9). */
 public enum OldLogprobs {
     /** Recomputed by the trainer before the first update (default: exact ratio 1 at the first mini-batch). */
     TRAINER,

@@ -41,7 +41,7 @@ final class OptimizedModel implements AutoCloseable {
     }
 
     /**
-     * A gradient scope (DESIGN.md: one GradientCollector per process at a time; gradients accumulate across
+     * A gradient scope (docs/design.md "DJL pitfalls": one GradientCollector per process at a time; gradients accumulate across
      * collectors until the optimizer step zeroes them).
      */
     static GradientCollector collector() {

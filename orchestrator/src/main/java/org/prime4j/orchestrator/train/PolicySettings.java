@@ -1,7 +1,7 @@
 package org.prime4j.orchestrator.train;
 
 /**
- * Hyper-parameters of the PPO policy update (DESIGN.md step 9).
+ * Hyper-parameters of the PPO policy update (docs/design.md step 9).
  *
  * @param lr             AdamW learning rate
  * @param clipEps        PPO clip range epsilon: the ratio is clipped to [1 - eps, 1 + eps]

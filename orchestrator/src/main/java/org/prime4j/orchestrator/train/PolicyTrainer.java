@@ -9,7 +9,7 @@ import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.nn.OwnedArrays;
 
 /**
- * PPO on the policy (DESIGN.md step 9). Per response token, with ratio = exp(log pi - log pi_old):
+ * PPO on the policy (docs/design.md step 9). Per response token, with ratio = exp(log pi - log pi_old):
  * <pre>
  *   l_t = max(-A_t * ratio, -A_t * clip(ratio, 1 - eps, 1 + eps))   (log-ratio clamped to [-20, 20])
  *       + kl_coef * (exp(ref - log pi) - (ref - log pi) - 1)      (k3 estimator, off by default)

@@ -3,7 +3,7 @@ package org.prime4j.orchestrator.train;
 /**
  * Hyper-parameters of the implicit PRM's update.
  *
- * @param lr             AdamW learning rate (a first-class knob for small models: DESIGN.md "Demo sizing")
+ * @param lr             AdamW learning rate (a first-class knob for small models: docs/design.md "Demo sizing")
  * @param beta           the implicit reward scale of r_t = beta * q_t (paper: 0.05)
  * @param update         after (paper default), before or none
  * @param microBatchSize responses per forward/backward pass (gradients accumulate over micro-batches)

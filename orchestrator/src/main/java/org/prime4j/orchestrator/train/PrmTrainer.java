@@ -10,7 +10,7 @@ import org.prime4j.model.score.TokenLogprobs;
 import org.prime4j.orchestrator.prime.ImplicitPrm;
 
 /**
- * The implicit PRM pi_phi of PRIME (DESIGN.md step 6), trained in the JVM on outcome labels only:
+ * The implicit PRM pi_phi of PRIME (docs/design.md step 6), trained in the JVM on outcome labels only:
  * {@code q_t = log pi_phi(y_t | x, y_<t) - log pi_ref(y_t | x, y_<t)} over response tokens and
  * {@code L = mean_i BCE(sigmoid(beta * sum_t q_{i,t}), o_i)}, minimized with AdamW after a global-norm clip.
  * Micro-batches are left-padded and their gradients accumulate (each contributes its rows' BCE sum / N, so

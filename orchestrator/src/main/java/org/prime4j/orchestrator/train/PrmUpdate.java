@@ -2,7 +2,7 @@ package org.prime4j.orchestrator.train;
 
 import java.util.Locale;
 
-/** When the implicit PRM is updated relative to computing the process rewards (DESIGN.md step 6). */
+/** When the implicit PRM is updated relative to computing the process rewards (docs/design.md step 6). */
 public enum PrmUpdate {
     /** Paper default: rewards come from the same pre-update forward pass that produced the gradient. */
     AFTER,

@@ -69,7 +69,7 @@ public final class TrainerBench {
     }
 
     /**
-     * The demo (DESIGN.md "Demo sizing": 64 prompts x 4 samples, ~15 + ~25 tokens, the 0.1M model, 4 PPO
+     * The demo (docs/design.md "Demo sizing": 64 prompts x 4 samples, ~15 + ~25 tokens, the 0.1M model, 4 PPO
      * mini-batches) and a 26.8M-parameter Qwen2-shaped model on a smaller batch of longer responses.
      */
     public static List<Workload> standardWorkloads(int rounds) {

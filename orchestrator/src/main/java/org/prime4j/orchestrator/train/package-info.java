@@ -1,5 +1,5 @@
 /**
- * The DJL trainers of a PRIME step (DESIGN.md steps 6 and 9): {@link org.prime4j.orchestrator.train.PrmTrainer}
+ * The DJL trainers of a PRIME step (docs/design.md steps 6 and 9): {@link org.prime4j.orchestrator.train.PrmTrainer}
  * updates the implicit PRM and returns the token log-ratios q_t that become process rewards;
  * {@link org.prime4j.orchestrator.train.PolicyTrainer} runs PPO on the policy with the advantages computed from
  * them ({@code org.prime4j.orchestrator.prime}). Both take a batch of

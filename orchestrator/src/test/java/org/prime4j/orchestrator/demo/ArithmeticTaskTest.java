@@ -71,8 +71,7 @@ class ArithmeticTaskTest {
     /** The committed example files are what the generator writes for the seed and sizes in their README. */
     @Test
     void committedDataIsReproducible(@TempDir Path dir) throws Exception {
-        Path examples = Path.of("..", "examples", "arithmetic");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(examples), "no examples/arithmetic here");
+        Path examples = org.prime4j.testkit.RepoFiles.example("arithmetic");
         ArithmeticData.writeAll(dir, 2026, 500, 4000, 1);
         for (String f : List.of(ArithmeticData.HELD_OUT, ArithmeticData.TRAIN)) {
             assertEquals(Files.readString(examples.resolve(f)), Files.readString(dir.resolve(f)), f);

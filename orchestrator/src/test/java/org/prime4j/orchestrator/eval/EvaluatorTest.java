@@ -63,8 +63,7 @@ class EvaluatorTest {
 
     @Test
     void readsTheBenchmarkLayouts() throws Exception {
-        Path bench = Path.of(System.getProperty("prime4j.shared.dir", "../../shared"), "data", "bench");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(bench), "no benchmark data here");
+        Path bench = org.prime4j.testkit.RepoFiles.bench("math500_test.jsonl").getParent();
         assertEquals(500, TaskItems.read(bench.resolve("math500_test.jsonl"), false).size());
         TaskItem amc = TaskItems.read(bench.resolve("amc23_test.jsonl"), false).get(0);
         assertEquals("27.0", amc.groundTruth());

@@ -33,12 +33,6 @@ public final class CodeVerifierBench {
     private CodeVerifierBench() {
     }
 
-    /** Reads HumanEval from {@code <prime4j.shared.dir>/data/bench/HumanEval.jsonl} (default {@code ../shared}). */
-    public static void run(PrintStream out) throws Exception {
-        String shared = System.getProperty("prime4j.shared.dir", "../shared");
-        run(Path.of(shared, "data", "bench", "HumanEval.jsonl"), out);
-    }
-
     public static void run(Path humanEvalJsonl, PrintStream out) throws Exception {
         run(humanEvalJsonl, out, 2);
     }
@@ -166,7 +160,8 @@ public final class CodeVerifierBench {
         } else if (args.length > 0) {
             run(Path.of(args[0]), System.out);
         } else {
-            run(System.out);
+            System.err.println("usage: CodeVerifierBench HUMANEVAL_JSONL [ITEMS]  (the repository ships data/bench/HumanEval.jsonl)");
+            System.exit(2);
         }
     }
 }

@@ -6,24 +6,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.prime4j.testkit.RepoFiles;
 import java.util.ArrayList;
 import java.util.List;
 import org.prime4j.verifiers.VerificationItem;
 
-/** The HumanEval problems from the shared benchmark data, as verification items. */
+/** The HumanEval problems from the repository's benchmark data, as verification items. */
 final class HumanEval {
 
     private HumanEval() {
     }
 
-    /** {@code <prime4j.shared.dir>/data/bench/HumanEval.jsonl}, or null when the shared dir is absent. */
+    /** {@code data/bench/HumanEval.jsonl}, shipped with the repository. */
     static Path file() {
-        String shared = System.getProperty("prime4j.shared.dir");
-        if (shared == null) {
-            return null;
-        }
-        Path p = Path.of(shared, "data", "bench", "HumanEval.jsonl");
-        return Files.isRegularFile(p) ? p : null;
+        return RepoFiles.bench("HumanEval.jsonl");
     }
 
     static List<JsonNode> problems(Path file) throws IOException {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.prime4j.verifiers.Verification;
 
@@ -22,7 +21,6 @@ class HumanEvalTest {
     @Test
     void canonicalSolutionsPassAndReturnlessOnesFail() throws Exception {
         Path file = HumanEval.file();
-        Assumptions.assumeTrue(file != null, "HumanEval.jsonl not found under prime4j.shared.dir");
         List<JsonNode> problems = HumanEval.problems(file);
         assertThat(problems).hasSize(164);
         CodeVerifier verifier = new CodeVerifier();

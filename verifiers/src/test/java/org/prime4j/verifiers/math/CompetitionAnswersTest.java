@@ -1,7 +1,6 @@
 package org.prime4j.verifiers.math;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,15 +12,13 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.prime4j.verifiers.VerificationItem;
 
-/** AIME 2024 and AMC 2023 from the shared benchmark data: integer answers, AMC's stored as floats. */
+/** AIME 2024 and AMC 2023 from the repository's benchmark data: integer answers, AMC's stored as floats. */
 class CompetitionAnswersTest {
 
     private static final MathVerifier VERIFIER = new MathVerifier();
 
     private static List<JsonNode> rows(String name) throws IOException {
-        String shared = System.getProperty("prime4j.shared.dir");
-        Path file = shared == null ? null : Path.of(shared, "data", "bench", name);
-        assumeTrue(file != null && Files.isRegularFile(file), name + " not found under prime4j.shared.dir");
+        Path file = org.prime4j.testkit.RepoFiles.bench(name);
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> out = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {

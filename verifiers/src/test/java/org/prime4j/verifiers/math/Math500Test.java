@@ -1,7 +1,6 @@
 package org.prime4j.verifiers.math;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,9 +27,7 @@ class Math500Test {
 
     @BeforeAll
     static void load() throws IOException {
-        String shared = System.getProperty("prime4j.shared.dir");
-        Path file = shared == null ? null : Path.of(shared, "data", "bench", "math500_test.jsonl");
-        assumeTrue(file != null && Files.isRegularFile(file), "MATH-500 not found under prime4j.shared.dir");
+        Path file = org.prime4j.testkit.RepoFiles.bench("math500_test.jsonl");
         ObjectMapper json = new ObjectMapper();
         rows = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
