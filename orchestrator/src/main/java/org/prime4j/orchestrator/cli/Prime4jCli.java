@@ -41,6 +41,7 @@ public final class Prime4jCli implements Runnable {
         if (verbose) {
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(Level.INFO);
             ((Logger) LoggerFactory.getLogger("ai.djl")).setLevel(Level.INFO);
+            ((Logger) LoggerFactory.getLogger("ai.djl.util.cuda.CudaUtils")).setLevel(Level.INFO);
             ((Logger) LoggerFactory.getLogger("org.prime4j")).setLevel(Level.DEBUG);
         }
     }
