@@ -15,7 +15,7 @@ import sys
 import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "main", "python"))
+sys.path.insert(0, HERE)  # torch_reference.py, the independent model, lives beside this script
 import torch_reference as ref  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "resources", "fixtures")

@@ -2,8 +2,8 @@
 
     /usr/bin/python3 orchestrator/src/test/python/gen_trainer_fixtures.py
 
-Reuses the model module's independent PyTorch model (model/src/main/python/torch_reference.py, through the
-model fixture generator, imported by path) and PRIME's updates in PyTorch (../../main/python/torch_trainer.py)
+Reuses the model module's independent PyTorch model (model/src/test/python/torch_reference.py, through the
+model fixture generator, imported by path) and PRIME's updates in PyTorch (torch_trainer.py, beside this script)
 on a tiny Qwen2 config and writes
 orchestrator/src/test/resources/fixtures/trainer/ with config.json, model.safetensors and expected.json:
 
@@ -29,7 +29,7 @@ spec = importlib.util.spec_from_file_location(
 gm = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(gm)
 ref = gm.ref
-sys.path.insert(0, os.path.join(ROOT, "orchestrator", "src", "main", "python"))
+sys.path.insert(0, HERE)  # torch_trainer.py, PRIME's two updates in PyTorch, lives beside this script
 import torch_trainer as tt  # noqa: E402
 
 OUT = os.path.join(HERE, "..", "resources", "fixtures", "trainer")

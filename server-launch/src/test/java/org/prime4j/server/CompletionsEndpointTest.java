@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.prime4j.server.model.PromptScores;
-import org.prime4j.server.model.SamplingParams;
+import org.prime4j.model.generate.SamplingParams;
 import org.prime4j.server.model.ScoreRequest;
 import org.prime4j.server.model.SequenceRequest;
 
@@ -39,7 +39,7 @@ class CompletionsEndpointTest {
     void defaultReplyHasEveryFieldVllmSends() {
         JsonNode r = http.ok("/v1/completions", "{\"model\":\"fake-model\",\"prompt\":\"1+2=\",\"seed\":11,"
                 + "\"ignore_eos\":true}");
-        SamplingParams defaults = new SamplingParams(1.0, 1.0, 0, 16, Set.of(), true, -1, 11);
+        SamplingParams defaults = new SamplingParams(1.0, 1.0, 0, 11L, 16, Set.of(), List.of(), 0, true);
         int[] expected = model.generate(List.of(new SequenceRequest(model.tokenize("1+2=", true), defaults, null)))
                 .get(0).tokenIds();
 
@@ -83,7 +83,7 @@ class CompletionsEndpointTest {
         int[] prompt = {1, 20, 30, 40};
         JsonNode c = http.ok("/v1/completions", "{\"prompt\":[1,20,30,40],\"max_tokens\":8,\"seed\":5,"
                 + "\"return_token_ids\":true}").get("choices").get(0);
-        SamplingParams expected = new SamplingParams(1.0, 1.0, 0, 8, Set.of(), false, -1, 5);
+        SamplingParams expected = new SamplingParams(1.0, 1.0, 0, 5L, 8, Set.of(), List.of(), 0, false);
         int[] ids = model.generate(List.of(new SequenceRequest(prompt, expected, null))).get(0).tokenIds();
         assertThat(ints(c.get("token_ids"))).containsExactly(ids);
         assertThat(ints(c.get("prompt_token_ids"))).containsExactly(prompt);

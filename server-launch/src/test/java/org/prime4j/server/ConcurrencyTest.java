@@ -13,7 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prime4j.server.model.SamplingParams;
+import org.prime4j.model.generate.SamplingParams;
 import org.prime4j.server.model.SequenceRequest;
 
 /** Concurrent requests are batched through the model, and a reload never splits a request across weights. */
@@ -36,7 +36,7 @@ class ConcurrencyTest {
             for (int i = 0; i < replies.size(); i++) {
                 JsonNode choices = replies.get(i).get().get("choices");
                 for (int s = 0; s < 2; s++) {
-                    SamplingParams p = new SamplingParams(1.0, 1.0, 0, 20, Set.of(), false, -1, i + s);
+                    SamplingParams p = new SamplingParams(1.0, 1.0, 0, (long) (i + s), 20, Set.of(), List.of(), 0, false);
                     int[] alone = model.generate(List.of(new SequenceRequest(model.tokenize("q" + i, true), p, null)))
                             .get(0).tokenIds();
                     assertThat(CompletionsEndpointTest.ints(choices.get(s).get("token_ids"))).containsExactly(alone);

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -51,16 +50,16 @@ public final class AtomicDirectory {
                     throw e;
                 }
                 fsync(parent);
-                deleteRecursively(old);
+                Directories.deleteTree(old);
             } else {
                 Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
                 fsync(parent);
             }
         } catch (AtomicMoveNotSupportedException e) {
-            deleteRecursively(tmp);
+            Directories.deleteTree(tmp);
             throw new IOException(abs + ": the filesystem cannot rename atomically", e);
         } catch (IOException | RuntimeException e) {
-            deleteRecursively(tmp);
+            Directories.deleteTree(tmp);
             throw e;
         }
     }
@@ -69,17 +68,6 @@ public final class AtomicDirectory {
         // opening a directory for reading and forcing it is how Java fsyncs a directory on Linux
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
             ch.force(true);
-        }
-    }
-
-    static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path q : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(q);
-            }
         }
     }
 }

@@ -65,7 +65,7 @@ public class CheckpointIoBenchmark {
     public void tearDown() throws IOException {
         bf16.close();
         f16.close();
-        AtomicDirectory.deleteRecursively(dir);
+        Directories.deleteTree(dir);
     }
 
     /** Baseline for decoding: copy the mapped BF16 bytes into a heap array without converting. */

@@ -3,6 +3,8 @@ package org.prime4j.orchestrator.config;
 import org.prime4j.orchestrator.prime.AdvantageConfig;
 import org.prime4j.orchestrator.prime.AdvantageEstimator;
 import org.prime4j.orchestrator.prime.RewardNorm;
+import org.prime4j.orchestrator.settings.FieldError;
+import org.prime4j.orchestrator.settings.Checks;
 
 /**
  * How advantages are formed (step 8); defaults are the paper's.

@@ -1,6 +1,10 @@
 package org.prime4j.orchestrator.config;
 
 import java.nio.file.Path;
+import org.prime4j.orchestrator.data.BadLinePolicy;
+import org.prime4j.orchestrator.data.PromptDataset;
+import org.prime4j.orchestrator.settings.FieldError;
+import org.prime4j.orchestrator.settings.Checks;
 
 /**
  * The prompts.
@@ -29,6 +33,11 @@ public record DataSection(Path train, String promptField, Path eval, Integer eva
         onBadLine = Checks.orDefault(onBadLine, BadLinePolicy.FAIL);
         defaultAbility = Checks.orDefault(defaultAbility, "math");
         chatTemplate = Checks.orDefault(chatTemplate, true);
+    }
+
+    /** How the training and held-out files are read. */
+    public PromptDataset.Options readOptions() {
+        return new PromptDataset.Options(promptField, chatTemplate, defaultAbility, onBadLine, false);
     }
 
     DataSection resolve(Path base) {

@@ -1,6 +1,8 @@
 package org.prime4j.orchestrator.config;
 
 import org.prime4j.orchestrator.prime.AccuracyFilter;
+import org.prime4j.orchestrator.settings.FieldError;
+import org.prime4j.orchestrator.settings.Checks;
 
 /**
  * PRIME's online filter (step 4).

@@ -1,6 +1,8 @@
 package org.prime4j.orchestrator.config;
 
 import java.nio.file.Path;
+import org.prime4j.orchestrator.settings.FieldError;
+import org.prime4j.orchestrator.settings.Checks;
 
 /**
  * Which checkpoints start the run (HF directories: config.json, safetensors, tokenizer files).

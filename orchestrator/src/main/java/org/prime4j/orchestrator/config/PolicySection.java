@@ -2,6 +2,8 @@ package org.prime4j.orchestrator.config;
 
 import org.prime4j.orchestrator.train.OldLogprobs;
 import org.prime4j.orchestrator.train.PolicySettings;
+import org.prime4j.orchestrator.settings.FieldError;
+import org.prime4j.orchestrator.settings.Checks;
 
 /**
  * The PPO update of the policy (step 9).

@@ -2,6 +2,8 @@ package org.prime4j.orchestrator.config;
 
 import org.prime4j.orchestrator.train.PrmSettings;
 import org.prime4j.orchestrator.train.PrmUpdate;
+import org.prime4j.orchestrator.settings.FieldError;
+import org.prime4j.orchestrator.settings.Checks;
 
 /**
  * The implicit PRM (step 6).

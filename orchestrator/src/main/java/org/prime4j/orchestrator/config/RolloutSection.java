@@ -1,5 +1,8 @@
 package org.prime4j.orchestrator.config;
 
+import org.prime4j.orchestrator.settings.FieldError;
+import org.prime4j.orchestrator.settings.Checks;
+
 /**
  * Sampling (PRIME steps 2 and 4).
  *

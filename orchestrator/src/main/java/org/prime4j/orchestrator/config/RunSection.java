@@ -2,6 +2,7 @@ package org.prime4j.orchestrator.config;
 
 import java.nio.file.Path;
 import org.prime4j.model.io.DType;
+import org.prime4j.orchestrator.settings.Checks;
 
 /**
  * The run itself.

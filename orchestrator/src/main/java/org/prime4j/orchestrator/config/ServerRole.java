@@ -2,6 +2,8 @@ package org.prime4j.orchestrator.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.prime4j.orchestrator.settings.FieldError;
+import org.prime4j.orchestrator.settings.Checks;
 
 /**
  * The servers of one role (policy sampling or reference scoring).

@@ -1,6 +1,7 @@
 package org.prime4j.orchestrator.config;
 
 import java.nio.file.Path;
+import org.prime4j.orchestrator.settings.Checks;
 
 /**
  * The policy and reference servers.

@@ -1,6 +1,8 @@
 package org.prime4j.orchestrator.config;
 
 import java.nio.file.Path;
+import org.prime4j.orchestrator.settings.FieldError;
+import org.prime4j.orchestrator.settings.Checks;
 
 /**
  * A {@code prime4j train} run, as its YAML describes it: every section has defaults (the paper's where it

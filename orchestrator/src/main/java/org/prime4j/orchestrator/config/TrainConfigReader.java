@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.prime4j.orchestrator.settings.FieldError;
 
 /**
  * Reads a {@code prime4j train} YAML into a validated {@link TrainConfig}. Keys are snake_case; an unknown

@@ -12,20 +12,49 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
-import org.prime4j.orchestrator.client.protocol.ChatMessage;
-import org.prime4j.orchestrator.config.BadLinePolicy;
+import org.prime4j.model.tokenizer.ChatMessage;
 
 /**
- * Prompts from a JSONL file in the Eurus-2-RL-Data layout: {@code prompt} (a string or chat messages),
- * {@code ability}, {@code reward_model.ground_truth} (or {@code ground_truth} / {@code answer}),
- * {@code data_source}; other fields travel to the verifier. The whole file is checked before anything
- * trains: with {@link BadLinePolicy#FAIL} every bad line is reported at once, with {@code SKIP} each is
- * reported as a warning and left out.
+ * The one reader of prompt files (RL training data, held-out sets, benchmarks, SFT data), JSONL in the
+ * Eurus-2-RL-Data layout: {@code prompt} (a string or chat messages), {@code ability},
+ * {@code reward_model.ground_truth} (or {@code ground_truth} / {@code answer}), {@code data_source}; and the
+ * benchmark files' layouts ({@code problem}/{@code question} with {@code answer}; HumanEval's {@code prompt}
+ * with {@code test} and {@code entry_point}, whose ability is code). The whole file is checked before anything
+ * runs: with {@link BadLinePolicy#FAIL} every bad line is reported at once as {@code file:line: field: problem},
+ * with {@code SKIP} each is reported as a warning and left out.
  */
 public final class PromptDataset {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> PROMPT_FIELDS = List.of("prompt", "problem", "question");
+
+    /**
+     * How lines are read.
+     *
+     * @param promptField    the prompt's field; null looks for prompt, then problem, then question
+     * @param chat           string prompts become one user message (for a chat template); without, they stay
+     *                       raw text (chat-message prompts are always messages)
+     * @param defaultAbility the verifier of lines without {@code ability}; null: code for HumanEval-style
+     *                       lines, else math
+     * @param onBadLine      fail on the first file with bad lines (listing them all), or skip them with a warning
+     * @param needResponse   SFT data: every line must carry {@code response} (or {@code completion})
+     */
+    public record Options(String promptField, boolean chat, String defaultAbility, BadLinePolicy onBadLine,
+                          boolean needResponse) {
+
+        /** Evaluation and benchmark files: any known layout, every line must be good. */
+        public static final Options TASKS = new Options(null, true, null, BadLinePolicy.FAIL, false);
+        /** SFT data: as {@link #TASKS}, and each line has its worked answer. */
+        public static final Options SFT = new Options(null, true, null, BadLinePolicy.FAIL, true);
+
+        public Options {
+            if (onBadLine == null) {
+                throw new IllegalArgumentException("onBadLine must be given");
+            }
+        }
+    }
 
     private final Path file;
     private final List<PromptItem> items;
@@ -35,36 +64,35 @@ public final class PromptDataset {
         this.items = List.copyOf(items);
     }
 
-    /**
-     * @param chat           string prompts become one user message for the server's chat template; without,
-     *                       they are tokenized as raw text (chat-message prompts always use the template)
-     * @param defaultAbility the verifier of lines without {@code ability}
-     * @param warnings       told about each skipped line (SKIP only)
-     */
-    public static PromptDataset load(Path file, String promptField, boolean chat, String defaultAbility,
-                                     BadLinePolicy onBadLine, Consumer<String> warnings) throws IOException {
+    /** Reads an evaluation, benchmark or SFT file ({@link Options#TASKS}, {@link Options#SFT}): any bad line fails. */
+    public static List<PromptItem> read(Path file, Options options) throws IOException {
+        return read(file, options, w -> { }).items();
+    }
+
+    /** @param warnings told about each skipped line ({@link BadLinePolicy#SKIP} only) */
+    public static PromptDataset read(Path file, Options options, Consumer<String> warnings) throws IOException {
         List<PromptItem> items = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int lineNo = 0;
-            while ((line = in.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
+            String text;
+            int line = 0;
+            while ((text = in.readLine()) != null) {
+                line++;
+                if (text.isBlank()) {
                     continue;
                 }
-                String where = file + ":" + lineNo;
+                String where = file + ":" + line;
                 try {
-                    items.add(parse(where, line, promptField, chat, defaultAbility));
+                    items.add(parse(where, line, text, options));
                 } catch (BadLine e) {
                     problems.add(where + ": " + e.getMessage());
                 }
             }
         } catch (NoSuchFileException e) {
-            throw new IOException("dataset " + file + " does not exist", e);
+            throw new IOException(file + ": no such file", e);
         }
         if (!problems.isEmpty()) {
-            if (onBadLine == BadLinePolicy.FAIL) {
+            if (options.onBadLine() == BadLinePolicy.FAIL) {
                 throw new DataException(file.toString(), problems);
             }
             problems.forEach(p -> warnings.accept("skipping " + p));
@@ -75,44 +103,50 @@ public final class PromptDataset {
         return new PromptDataset(file, items);
     }
 
+    /** A line that cannot be used; its message is {@code field: problem}. */
     private static final class BadLine extends Exception {
         BadLine(String message) {
             super(message, null, false, false);
         }
     }
 
-    private static PromptItem parse(String where, String line, String promptField, boolean chat,
-                                    String defaultAbility) throws BadLine {
+    private static PromptItem parse(String where, int line, String text, Options o) throws BadLine {
         JsonNode node;
         try {
-            node = JSON.readTree(line);
+            node = JSON.readTree(text);
         } catch (JsonProcessingException e) {
             throw new BadLine("not valid JSON: " + e.getOriginalMessage());
         }
         if (!(node instanceof ObjectNode obj)) {
             throw new BadLine("not a JSON object");
         }
-        JsonNode prompt = obj.get(promptField);
+        String field = o.promptField() != null ? o.promptField()
+                : PROMPT_FIELDS.stream().filter(obj::has).findFirst().orElse(null);
+        if (field == null) {
+            throw new BadLine("prompt: missing (also looked for problem, question)");
+        }
+        JsonNode prompt = obj.get(field);
         List<ChatMessage> messages = null;
         String raw = null;
         if (prompt == null || prompt.isNull()) {
-            throw new BadLine(promptField + ": missing");
+            throw new BadLine(field + ": missing");
         } else if (prompt.isTextual()) {
             if (prompt.asText().isBlank()) {
-                throw new BadLine(promptField + ": empty");
+                throw new BadLine(field + ": empty");
             }
-            if (chat) {
-                messages = List.of(new ChatMessage("user", prompt.asText()));
+            if (o.chat()) {
+                messages = List.of(ChatMessage.user(prompt.asText()));
             } else {
                 raw = prompt.asText();
             }
         } else if (prompt.isArray()) {
-            messages = messages(promptField, prompt);
+            messages = messages(field, prompt);
         } else {
-            throw new BadLine(promptField + ": must be a string or a list of {role, content} messages, got "
-                    + prompt.getNodeType().name().toLowerCase());
+            throw new BadLine(field + ": must be a string or a list of {role, content} messages, got "
+                    + prompt.getNodeType().name().toLowerCase(Locale.ROOT));
         }
-        String ability = defaultAbility;
+        boolean humanEval = obj.hasNonNull("test") && obj.hasNonNull("entry_point");
+        String ability = o.defaultAbility() != null ? o.defaultAbility() : humanEval ? "code" : "math";
         JsonNode a = obj.get("ability");
         if (a != null && !a.isNull()) {
             if (!a.isTextual() || a.asText().isBlank()) {
@@ -120,15 +154,16 @@ public final class PromptDataset {
             }
             ability = a.asText();
         }
-        JsonNode truth = groundTruth(obj);
-        if (truth == null) {
+        String truth = text(groundTruth(obj));
+        if (truth == null && !humanEval) {
             throw new BadLine("reward_model.ground_truth (or ground_truth / answer): missing");
         }
-        JsonNode ds = obj.get("data_source");
-        ObjectNode extra = obj.deepCopy();
-        extra.remove(promptField);
-        return new PromptItem(where, messages, raw, ability, truth.isValueNode() ? truth.asText() : truth.toString(),
-                ds == null || ds.isNull() ? null : ds.asText(), extra);
+        String response = text(obj.has("response") ? obj.get("response") : obj.get("completion"));
+        if (o.needResponse() && (response == null || response.isEmpty())) {
+            throw new BadLine("response: missing or empty (SFT needs the worked answer)");
+        }
+        return new PromptItem(where, line, messages, raw, ability, truth == null ? "" : truth,
+                text(obj.get("data_source")), response, obj);
     }
 
     private static List<ChatMessage> messages(String field, JsonNode array) throws BadLine {
@@ -156,12 +191,20 @@ public final class PromptDataset {
         if (rm != null && rm.isObject() && rm.hasNonNull("ground_truth")) {
             return rm.get("ground_truth");
         }
-        for (String f : new String[] {"ground_truth", "answer"}) {
+        for (String f : List.of("ground_truth", "answer")) {
             if (obj.hasNonNull(f)) {
                 return obj.get(f);
             }
         }
         return null;
+    }
+
+    /** A number such as AMC's 27.0 keeps its JSON spelling; a structure becomes its JSON text. */
+    private static String text(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        return n.isValueNode() ? n.asText() : n.toString();
     }
 
     public Path file() {

@@ -9,8 +9,8 @@ import org.prime4j.model.generate.Generator;
 import org.prime4j.model.generate.SamplingParams;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.tokenizer.TextTokenizer;
-import org.prime4j.orchestrator.task.PromptEncoder;
-import org.prime4j.orchestrator.task.TaskItem;
+import org.prime4j.orchestrator.data.PromptEncoder;
+import org.prime4j.orchestrator.data.PromptItem;
 import org.prime4j.verifiers.Verification;
 import org.prime4j.verifiers.VerificationItem;
 import org.prime4j.verifiers.VerifierRegistry;
@@ -44,7 +44,7 @@ public record Evaluator(int batchSize, int maxTokens, int k, double temperature,
     }
 
     /** @param progress receives the number of items finished so far (may be null) */
-    public EvalResult run(CausalLM model, TextTokenizer tokenizer, List<TaskItem> items, VerifierRegistry verifiers,
+    public EvalResult run(CausalLM model, TextTokenizer tokenizer, List<PromptItem> items, VerifierRegistry verifiers,
                           IntConsumer progress) {
         int correct = 0;
         int wrong = 0;
@@ -54,10 +54,10 @@ public record Evaluator(int batchSize, int maxTokens, int k, double temperature,
         try (VerificationPool pool = new VerificationPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
                 deadline)) {
             for (int from = 0; from < items.size(); from += batchSize) {
-                List<TaskItem> chunk = items.subList(from, Math.min(items.size(), from + batchSize));
+                List<PromptItem> chunk = items.subList(from, Math.min(items.size(), from + batchSize));
                 List<Generator.Request> requests = new ArrayList<>(chunk.size() * k);
                 for (int i = 0; i < chunk.size(); i++) {
-                    int[] prompt = PromptEncoder.encode(tokenizer, chunk.get(i).prompt());
+                    int[] prompt = PromptEncoder.encode(tokenizer, chunk.get(i).messages());
                     for (int s = 0; s < k; s++) {
                         requests.add(new Generator.Request(prompt, params(from + i, s)));
                     }
@@ -66,7 +66,7 @@ public record Evaluator(int batchSize, int maxTokens, int k, double temperature,
                 List<java.util.concurrent.CompletableFuture<Verification>> verdicts = new ArrayList<>();
                 List<String> texts = new ArrayList<>();
                 for (int r = 0; r < outs.size(); r++) {
-                    TaskItem item = chunk.get(r / k);
+                    PromptItem item = chunk.get(r / k);
                     String text = tokenizer.decode(outs.get(r).tokenIds(), true);
                     texts.add(text);
                     verdicts.add(pool.submit(verifiers.get(item.ability()),

@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.prime4j.model.io.Directories;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.prime4j.model.config.ModelConfig;
 import org.prime4j.model.io.AtomicDirectory;
 import org.prime4j.model.io.DType;
@@ -37,11 +36,10 @@ import org.prime4j.orchestrator.train.TrainerState;
  */
 public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState policy, TrainerState prm) {
 
-    private static final Pattern NAME = Pattern.compile("step-(\\d+)");
     private static final int FORMAT = 1;
 
     public static Path dirOf(Path checkpoints, int step) {
-        return checkpoints.resolve("step-" + step);
+        return Directories.step(checkpoints, step);
     }
 
     /** Writes {@code checkpoints/step-N} atomically (replacing one of the same step). */
@@ -68,39 +66,18 @@ public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState po
 
     /** The complete checkpoint of the highest step under {@code checkpoints}, if any. */
     public static Optional<Path> latest(Path checkpoints) throws IOException {
-        if (!Files.isDirectory(checkpoints)) {
-            return Optional.empty();
-        }
-        Path best = null;
-        int bestStep = -1;
-        try (Stream<Path> dirs = Files.list(checkpoints)) {
-            for (Path d : (Iterable<Path>) dirs::iterator) {
-                Matcher m = NAME.matcher(d.getFileName().toString());
-                if (m.matches() && Files.isRegularFile(d.resolve("state.json"))) {
-                    int s = Integer.parseInt(m.group(1));
-                    if (s > bestStep) {
-                        bestStep = s;
-                        best = d;
-                    }
-                }
+        List<Path> all = Directories.steps(checkpoints);
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (Files.isRegularFile(all.get(i).resolve("state.json"))) {
+                return Optional.of(all.get(i));
             }
         }
-        return Optional.ofNullable(best);
+        return Optional.empty();
     }
 
     /** Deletes all but the newest {@code keep} checkpoints ({@code keep <= 0}: keeps all). */
     public static void prune(Path checkpoints, int keep) throws IOException {
-        if (keep <= 0) {
-            return;
-        }
-        java.util.List<Path> all = new java.util.ArrayList<>();
-        try (Stream<Path> dirs = Files.list(checkpoints)) {
-            dirs.filter(d -> NAME.matcher(d.getFileName().toString()).matches()).forEach(all::add);
-        }
-        all.sort(java.util.Comparator.comparingInt(d -> Integer.parseInt(d.getFileName().toString().substring(5))));
-        for (int i = 0; i < all.size() - keep; i++) {
-            WeightPublisher.deleteTree(all.get(i));
-        }
+        Directories.pruneSteps(checkpoints, keep);
     }
 
     public static Checkpoint load(Path dir) throws IOException {

@@ -2,11 +2,10 @@ package org.prime4j.orchestrator.loop;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.prime4j.orchestrator.client.RolloutClient;
-import org.prime4j.orchestrator.client.Rollouts;
-import org.prime4j.orchestrator.client.SamplingOptions;
-import org.prime4j.orchestrator.client.protocol.ServerException;
-import org.prime4j.orchestrator.client.protocol.TokenIdsMode;
+import org.prime4j.client.RolloutClient;
+import org.prime4j.client.Rollouts;
+import org.prime4j.client.SamplingOptions;
+import org.prime4j.client.protocol.ServerException;
 import org.prime4j.orchestrator.data.PromptItem;
 
 /**
@@ -20,8 +19,7 @@ final class HeldOutEval {
 
     HeldOutEval(List<PromptItem> items, int limit, int maxTokens) {
         this.items = limit > 0 && limit < items.size() ? List.copyOf(items.subList(0, limit)) : List.copyOf(items);
-        this.greedy = new SamplingOptions(1, 0.0, 1.0, -1, maxTokens, 1, List.of(), List.of(), false, null,
-                TokenIdsMode.RETURN_TOKEN_IDS);
+        this.greedy = SamplingOptions.greedy(maxTokens);
     }
 
     double accuracy(RolloutClient policy, PromptTokens tokens, OutcomeScorer scorer) throws ServerException {

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.prime4j.model.io.Directories;
 import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.orchestrator.config.TrainConfig;
@@ -61,12 +62,10 @@ public final class PrimeTraining {
                     + stepOf(latest.get()) + " >= run.steps = " + config.run().steps() + "; raise --steps to continue");
         }
 
-        PromptDataset train = PromptDataset.load(config.data().train(), config.data().promptField(),
-                config.data().chatTemplate(), config.data().defaultAbility(), config.data().onBadLine(),
-                w -> log.println("prime4j train: " + w));
+        PromptDataset.Options reading = config.data().readOptions();
+        PromptDataset train = PromptDataset.read(config.data().train(), reading, w -> log.println("prime4j train: " + w));
         PromptDataset held = config.data().eval() == null ? null
-                : PromptDataset.load(config.data().eval(), config.data().promptField(), config.data().chatTemplate(),
-                        config.data().defaultAbility(), config.data().onBadLine(), w -> log.println("prime4j train: " + w));
+                : PromptDataset.read(config.data().eval(), reading, w -> log.println("prime4j train: " + w));
         VerifierRegistry registry = options.verifiers() != null ? options.verifiers()
                 : config.verifier().pluginDir() != null ? VerifierRegistry.withPlugins(List.of(config.verifier().pluginDir()))
                 : VerifierRegistry.builtIn();
@@ -127,7 +126,7 @@ public final class PrimeTraining {
         if (first > 0) {
             // The servers started from the initial weights: bring them to the checkpoint's policy first.
             int resumed = first;
-            stepper.setPublished(PrimeStep.timed(first, Phase.PUBLISH, new java.util.HashMap<>(),
+            stepper.setPublished(StepClock.once(first, Phase.PUBLISH,
                     () -> publisher.publish(resumed, policy.model(), servers.policy())));
             log.println("prime4j train: resumed from " + latest.get() + " (step " + first + ")");
         }
@@ -155,7 +154,7 @@ public final class PrimeTraining {
                 StepMetrics m = stepper.run(step);
                 if (eval != null && cfg.run().evalEvery() > 0 && step % cfg.run().evalEvery() == 0) {
                     long t0 = System.nanoTime();
-                    double acc = PrimeStep.timed(step, Phase.EVAL, new java.util.HashMap<>(),
+                    double acc = StepClock.once(step, Phase.EVAL,
                             () -> eval.accuracy(servers.policy(), stepper.tokens(), scorer));
                     m = m.withEvalAccuracy(acc, (System.nanoTime() - t0) / 1e9);
                 }
@@ -194,32 +193,32 @@ public final class PrimeTraining {
 
     private static Path checkpoint(int step, DataCursor cursor, TrainConfig cfg, PolicyTrainer policy, PrmTrainer prm,
                                    Path checkpoints) {
-        return PrimeStep.timed(step, Phase.CHECKPOINT, new java.util.HashMap<>(),
+        return StepClock.once(step, Phase.CHECKPOINT,
                 () -> new Checkpoint(step, cursor, cfg.run().seed(), policy.state(), prm.state())
                         .save(checkpoints, policy.model().config(), prm.model().config(), cfg.model().policy()));
     }
 
     private static int stepOf(Path checkpointDir) {
-        return Integer.parseInt(checkpointDir.getFileName().toString().substring("step-".length()));
+        return Directories.stepOf(checkpointDir).orElseThrow();
     }
 
     /** The one-line summary of a step on the progress stream. */
     static String progressLine(StepMetrics m, int steps, Path checkpoint) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "step %d/%d  acc %.3f  kept %d/%d", m.step(), steps, m.accuracy(),
-                m.keptPrompts(), m.sampledPrompts()));
-        if (m.refills() > 0) {
-            b.append(" (").append(m.refills()).append(" refill").append(m.refills() == 1 ? "" : "s").append(')');
+        b.append(String.format(Locale.ROOT, "step %d/%d  acc %.3f  kept %d/%d", m.step(), steps, m.rollout().accuracy(),
+                m.rollout().keptPrompts(), m.rollout().sampledPrompts()));
+        if (m.rollout().refills() > 0) {
+            b.append(" (").append(m.rollout().refills()).append(" refill").append(m.rollout().refills() == 1 ? "" : "s").append(')');
         }
         if (m.trained()) {
             b.append(String.format(Locale.ROOT, "  prm loss %.4f pacc %s  pg loss %.4f kl %.2e clip %.3f",
-                    m.prmLoss(), Double.isNaN(m.prmPairwiseAccuracy()) ? "n/a"
-                            : String.format(Locale.ROOT, "%.2f", m.prmPairwiseAccuracy()),
-                    m.policyLoss(), m.approxKl(), m.clipFraction()));
+                    m.prm().prmLoss(), Double.isNaN(m.prm().prmPairwiseAccuracy()) ? "n/a"
+                            : String.format(Locale.ROOT, "%.2f", m.prm().prmPairwiseAccuracy()),
+                    m.policy().policyLoss(), m.policy().approxKl(), m.policy().clipFraction()));
         } else {
             b.append("  no prompt passed the filter: no update");
         }
-        b.append(String.format(Locale.ROOT, "  len %.1f", m.responseLengthMean()));
+        b.append(String.format(Locale.ROOT, "  len %.1f", m.rollout().responseLengthMean()));
         if (!Double.isNaN(m.evalAccuracy())) {
             b.append(String.format(Locale.ROOT, "  eval %.3f", m.evalAccuracy()));
         }
@@ -231,8 +230,8 @@ public final class PrimeTraining {
             sep = ", ";
         }
         b.append(')');
-        if (m.verifyErrors() + m.verifyTimeouts() > 0) {
-            b.append("  verify errors ").append(m.verifyErrors()).append(" timeouts ").append(m.verifyTimeouts());
+        if (m.rollout().verifyErrors() + m.rollout().verifyTimeouts() > 0) {
+            b.append("  verify errors ").append(m.rollout().verifyErrors()).append(" timeouts ").append(m.rollout().verifyTimeouts());
         }
         if (checkpoint != null) {
             b.append("  checkpoint ").append(checkpoint.getFileName());

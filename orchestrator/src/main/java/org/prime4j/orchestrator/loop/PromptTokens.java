@@ -2,8 +2,9 @@ package org.prime4j.orchestrator.loop;
 
 import java.util.HashMap;
 import java.util.Map;
-import org.prime4j.orchestrator.client.RolloutClient;
-import org.prime4j.orchestrator.client.protocol.ServerException;
+import org.prime4j.client.RolloutClient;
+import org.prime4j.client.protocol.ChatMessage;
+import org.prime4j.client.protocol.ServerException;
 import org.prime4j.orchestrator.data.PromptItem;
 
 /**
@@ -23,7 +24,9 @@ final class PromptTokens {
     int[] of(PromptItem item) throws ServerException {
         int[] ids = cache.get(item.source());
         if (ids == null) {
-            ids = item.messages() != null ? policy.tokenizeChat(item.messages()) : policy.tokenize(item.rawText());
+            ids = item.messages() != null
+                    ? policy.tokenizeChat(item.messages().stream().map(m -> new ChatMessage(m.role(), m.content())).toList())
+                    : policy.tokenize(item.rawText());
             if (ids.length == 0) {
                 throw new IllegalArgumentException(item.source() + ": the prompt tokenizes to no tokens");
             }

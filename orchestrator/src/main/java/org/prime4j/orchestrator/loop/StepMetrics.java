@@ -1,53 +1,33 @@
 package org.prime4j.orchestrator.loop;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one PRIME step measured: one line of {@code metrics.jsonl}. NaN (a metric that has no value this step,
- * e.g. pairwise accuracy with no mixed group) is written as null.
+ * What one PRIME step measured, assembled from the result of each phase: one flat line of
+ * {@code metrics.jsonl}. NaN (a metric without a value this step, e.g. anything of the PRM when no prompt
+ * passed the filter) is written as null.
  *
- * @param accuracy             mean outcome of every sampled response, before filtering
- * @param sampledPrompts       prompts sampled this step (first draw plus refills)
- * @param keptPrompts          prompts that passed the filter and were trained on
- * @param filteredFraction     1 - kept / sampled (surplus beyond prompts_per_step counts as filtered)
- * @param refills              further draws after the first
- * @param truncatedFraction    responses cut at max_tokens, over all sampled
- * @param verifyErrors         verifications that failed with an error (score 0)
- * @param verifyTimeouts       verifications past their deadline (score 0)
- * @param keptAccuracy         mean outcome of the trained responses
- * @param time                 seconds per phase (rollout, verify, ref, prm, policy, publish, eval, total)
+ * @param rollout        sampling, verification and the filter (steps 1-4)
+ * @param keptAccuracy   mean outcome of the trained responses
+ * @param prm            the implicit PRM's step (6)
+ * @param processReward  the process rewards r_t = beta * q_t (7), over every trained token
+ * @param advantage      the advantages handed to PPO (8), over every trained token
+ * @param policy         the PPO update (9)
+ * @param evalAccuracy   held-out greedy accuracy, when this step evaluated
+ * @param time           seconds per phase (rollout, verify, ref, prm, advantage, policy, publish, eval, total)
  */
 public record StepMetrics(
         int step,
         long epoch,
-        double accuracy,
-        int sampledPrompts,
-        int keptPrompts,
-        double filteredFraction,
-        int refills,
-        double truncatedFraction,
-        int verifyErrors,
-        int verifyTimeouts,
+        @JsonUnwrapped RolloutStats rollout,
         double keptAccuracy,
-        double prmLoss,
-        double prmPairwiseAccuracy,
-        double prmGradNorm,
-        double processRewardMean,
-        double processRewardStd,
-        double advantageMean,
-        double advantageStd,
-        double advantageMin,
-        double advantageMax,
-        double responseLengthMean,
-        int responseLengthMax,
-        double policyLoss,
-        double approxKl,
-        double clipFraction,
-        double policyGradNorm,
-        double entropy,
-        double klToReference,
-        double mismatchMean,
-        double mismatchMax,
+        @JsonUnwrapped PrmStats prm,
+        @JsonUnwrapped(prefix = "process_reward_") Spread processReward,
+        @JsonUnwrapped(prefix = "advantage_") Spread advantage,
+        @JsonUnwrapped PolicyStats policy,
         double evalAccuracy,
         Map<String, Double> time) {
 
@@ -55,69 +35,23 @@ public record StepMetrics(
         time = Map.copyOf(time);
     }
 
+    /** A step in which no prompt passed the filter: nothing trained, nothing published. */
+    static StepMetrics untrained(int step, long epoch, RolloutStats rollout, Map<String, Double> time) {
+        return new StepMetrics(step, epoch, rollout, Double.NaN, PrmStats.NONE, Spread.NONE, Spread.NONE,
+                PolicyStats.NONE, Double.NaN, time);
+    }
+
     /** Whether the step trained (some prompt passed the filter). */
+    @JsonIgnore
     public boolean trained() {
-        return keptPrompts > 0;
+        return rollout.keptPrompts() > 0;
     }
 
     /** The metrics with the held-out accuracy of this step filled in. */
     public StepMetrics withEvalAccuracy(double a, double seconds) {
-        Map<String, Double> t = new java.util.LinkedHashMap<>(time);
+        Map<String, Double> t = new LinkedHashMap<>(time);
         t.put("eval", seconds);
         t.merge("total", seconds, Double::sum);
-        return new StepMetrics(step, epoch, accuracy, sampledPrompts, keptPrompts, filteredFraction, refills,
-                    truncatedFraction, verifyErrors, verifyTimeouts, keptAccuracy, prmLoss, prmPairwiseAccuracy,
-                    prmGradNorm, processRewardMean, processRewardStd, advantageMean, advantageStd, advantageMin,
-                    advantageMax, responseLengthMean, responseLengthMax, policyLoss, approxKl, clipFraction,
-                    policyGradNorm, entropy, klToReference, mismatchMean, mismatchMax, a, t);
-    }
-
-    /** Filled phase by phase during a step; metrics a step did not reach stay NaN (written as null). */
-    static final class Builder {
-        final int step;
-        final long epoch;
-        double accuracy = Double.NaN;
-        int sampledPrompts;
-        int keptPrompts;
-        double filteredFraction = Double.NaN;
-        int refills;
-        double truncatedFraction = Double.NaN;
-        int verifyErrors;
-        int verifyTimeouts;
-        double keptAccuracy = Double.NaN;
-        double prmLoss = Double.NaN;
-        double prmPairwiseAccuracy = Double.NaN;
-        double prmGradNorm = Double.NaN;
-        double processRewardMean = Double.NaN;
-        double processRewardStd = Double.NaN;
-        double advantageMean = Double.NaN;
-        double advantageStd = Double.NaN;
-        double advantageMin = Double.NaN;
-        double advantageMax = Double.NaN;
-        double responseLengthMean = Double.NaN;
-        int responseLengthMax;
-        double policyLoss = Double.NaN;
-        double approxKl = Double.NaN;
-        double clipFraction = Double.NaN;
-        double policyGradNorm = Double.NaN;
-        double entropy = Double.NaN;
-        double klToReference = Double.NaN;
-        double mismatchMean = Double.NaN;
-        double mismatchMax = Double.NaN;
-        double evalAccuracy = Double.NaN;
-        Map<String, Double> time = Map.of();
-
-        Builder(int step, long epoch) {
-            this.step = step;
-            this.epoch = epoch;
-        }
-
-        StepMetrics build() {
-            return new StepMetrics(step, epoch, accuracy, sampledPrompts, keptPrompts, filteredFraction, refills,
-                    truncatedFraction, verifyErrors, verifyTimeouts, keptAccuracy, prmLoss, prmPairwiseAccuracy,
-                    prmGradNorm, processRewardMean, processRewardStd, advantageMean, advantageStd, advantageMin,
-                    advantageMax, responseLengthMean, responseLengthMax, policyLoss, approxKl, clipFraction,
-                    policyGradNorm, entropy, klToReference, mismatchMean, mismatchMax, evalAccuracy, time);
-        }
+        return new StepMetrics(step, epoch, rollout, keptAccuracy, prm, processReward, advantage, policy, a, t);
     }
 }

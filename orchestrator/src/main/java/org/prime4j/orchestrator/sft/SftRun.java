@@ -17,8 +17,8 @@ import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.tokenizer.TextTokenizer;
 import org.prime4j.orchestrator.eval.EvalResult;
 import org.prime4j.orchestrator.eval.Evaluator;
-import org.prime4j.orchestrator.task.PromptEncoder;
-import org.prime4j.orchestrator.task.TaskItem;
+import org.prime4j.orchestrator.data.PromptEncoder;
+import org.prime4j.orchestrator.data.PromptItem;
 import org.prime4j.verifiers.VerifierRegistry;
 
 /**
@@ -43,7 +43,7 @@ public final class SftRun {
      * @param heldOut items for the periodic greedy accuracy (may be empty: no evaluation)
      * @param evaluator how to evaluate them
      */
-    public Summary run(Path initDir, List<TaskItem> train, List<TaskItem> heldOut, Evaluator evaluator, Path outDir,
+    public Summary run(Path initDir, List<PromptItem> train, List<PromptItem> heldOut, Evaluator evaluator, Path outDir,
                        boolean progressBar) throws IOException {
         long t0 = System.nanoTime();
         VerifierRegistry verifiers = heldOut.isEmpty() ? null : VerifierRegistry.builtIn();
@@ -89,14 +89,14 @@ public final class SftRun {
         }
     }
 
-    static List<SftExample> tokenize(TextTokenizer tokenizer, List<TaskItem> items) {
+    static List<SftExample> tokenize(TextTokenizer tokenizer, List<PromptItem> items) {
         List<Integer> eos = tokenizer.eosTokenIds();
         if (eos.isEmpty()) {
             throw new IllegalArgumentException("the tokenizer has no eos token: the model could never learn to stop");
         }
         List<SftExample> out = new ArrayList<>(items.size());
-        for (TaskItem item : items) {
-            int[] prompt = PromptEncoder.encode(tokenizer, item.prompt());
+        for (PromptItem item : items) {
+            int[] prompt = PromptEncoder.encode(tokenizer, item.messages());
             int[] body = tokenizer.encode(item.response(), false);
             int[] response = java.util.Arrays.copyOf(body, body.length + 1);
             response[body.length] = eos.get(0);

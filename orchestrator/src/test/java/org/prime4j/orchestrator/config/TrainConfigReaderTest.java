@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prime4j.orchestrator.data.BadLinePolicy;
 import org.prime4j.orchestrator.prime.AdvantageEstimator;
 import org.prime4j.orchestrator.prime.RewardNorm;
 import org.prime4j.orchestrator.train.OldLogprobs;

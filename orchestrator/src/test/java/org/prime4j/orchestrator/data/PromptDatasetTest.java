@@ -14,8 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prime4j.orchestrator.client.protocol.ChatMessage;
-import org.prime4j.orchestrator.config.BadLinePolicy;
+import org.prime4j.model.tokenizer.ChatMessage;
+import org.prime4j.orchestrator.data.BadLinePolicy;
 
 class PromptDatasetTest {
 
@@ -32,7 +32,7 @@ class PromptDatasetTest {
                 "{\"prompt\": \"Write f\", \"ability\": \"code\", \"ground_truth\": {\"inputs\": [1], \"outputs\": [2]},"
                         + " \"fn_name\": \"f\"}",
                 "{\"prompt\": \"3+4\", \"answer\": 7}"));
-        PromptDataset d = PromptDataset.load(f, "prompt", true, "math", BadLinePolicy.FAIL, w -> {});
+        PromptDataset d = PromptDataset.read(f, new PromptDataset.Options("prompt", true, "math", BadLinePolicy.FAIL, false), w -> {});
         assertEquals(3, d.size());
         PromptItem a = d.get(0);
         assertEquals(List.of(new ChatMessage("system", "S"), new ChatMessage("user", "1+1?")), a.messages());
@@ -49,7 +49,7 @@ class PromptDatasetTest {
         assertEquals("7", plain.groundTruth());
         assertEquals(List.of(new ChatMessage("user", "3+4")), plain.messages());
 
-        PromptDataset raw = PromptDataset.load(f, "prompt", false, "math", BadLinePolicy.FAIL, w -> {});
+        PromptDataset raw = PromptDataset.read(f, new PromptDataset.Options("prompt", false, "math", BadLinePolicy.FAIL, false), w -> {});
         assertEquals("3+4", raw.get(2).rawText());
         assertNull(raw.get(2).messages());
     }
@@ -65,7 +65,7 @@ class PromptDatasetTest {
                 "{\"prompt\": [{\"role\": \"user\"}], \"answer\": 1}",
                 "{\"prompt\": 5, \"answer\": 1}"));
         DataException e = assertThrows(DataException.class,
-                () -> PromptDataset.load(f, "prompt", true, "math", BadLinePolicy.FAIL, w -> {}));
+                () -> PromptDataset.read(f, new PromptDataset.Options("prompt", true, "math", BadLinePolicy.FAIL, false), w -> {}));
         assertEquals(5, e.problems().size(), e.getMessage());
         assertTrue(e.problems().get(0).startsWith(f + ":2: reward_model.ground_truth"), e.problems().get(0));
         assertTrue(e.problems().get(1).startsWith(f + ":3: not valid JSON"), e.problems().get(1));
@@ -74,7 +74,7 @@ class PromptDatasetTest {
         assertTrue(e.problems().get(4).startsWith(f + ":6: prompt: must be a string or a list"));
 
         List<String> warnings = new ArrayList<>();
-        PromptDataset skipped = PromptDataset.load(f, "prompt", true, "math", BadLinePolicy.SKIP, warnings::add);
+        PromptDataset skipped = PromptDataset.read(f, new PromptDataset.Options("prompt", true, "math", BadLinePolicy.SKIP, false), warnings::add);
         assertEquals(1, skipped.size());
         assertEquals(5, warnings.size());
         assertTrue(warnings.get(0).contains(f + ":2"));

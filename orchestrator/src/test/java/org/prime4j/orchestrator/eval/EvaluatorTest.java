@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.tokenizer.TextTokenizer;
-import org.prime4j.orchestrator.demo.ArithmeticData;
-import org.prime4j.orchestrator.demo.ArithmeticModel;
-import org.prime4j.orchestrator.task.BadLineException;
-import org.prime4j.orchestrator.task.TaskItem;
-import org.prime4j.orchestrator.task.TaskItems;
+import org.prime4j.orchestrator.arithmetic.ArithmeticData;
+import org.prime4j.orchestrator.arithmetic.ArithmeticModel;
+import org.prime4j.orchestrator.data.DataException;
+import org.prime4j.orchestrator.data.PromptItem;
+import org.prime4j.orchestrator.data.PromptDataset;
 import org.prime4j.verifiers.VerifierRegistry;
 
 class EvaluatorTest {
@@ -25,7 +25,7 @@ class EvaluatorTest {
         ArithmeticData.writeAll(dir, 9, 6, 1, 1);
         Path model = dir.resolve("m");
         ArithmeticModel.createRandom(model, ArithmeticModel.config(1, 16, 2), 3);
-        List<TaskItem> items = TaskItems.read(dir.resolve(ArithmeticData.HELD_OUT), false);
+        List<PromptItem> items = PromptDataset.read(dir.resolve(ArithmeticData.HELD_OUT), PromptDataset.Options.TASKS);
         try (CausalLM m = CausalLM.load(model); TextTokenizer tok = TextTokenizer.load(model)) {
             int[] seen = {0};
             EvalResult greedy = Evaluator.greedy(4, 6).run(m, tok, items, VerifierRegistry.builtIn(), n -> seen[0] = n);
@@ -50,24 +50,24 @@ class EvaluatorTest {
     void badLinesNameFileLineAndField(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("bad.jsonl");
         Files.writeString(f, "{\"prompt\": \"1+1\", \"answer\": \"2\"}\n{\"prompt\": \"2+2\"}\n");
-        BadLineException e = assertThrows(BadLineException.class, () -> TaskItems.read(f, false));
+        DataException e = assertThrows(DataException.class, () -> PromptDataset.read(f, PromptDataset.Options.TASKS));
         assertTrue(e.getMessage().contains("bad.jsonl:2") && e.getMessage().contains("reward_model.ground_truth"),
                 e.getMessage());
         Files.writeString(f, "{\"prompt\": [{\"role\": \"user\"}], \"answer\": \"2\"}\n");
-        e = assertThrows(BadLineException.class, () -> TaskItems.read(f, false));
+        e = assertThrows(DataException.class, () -> PromptDataset.read(f, PromptDataset.Options.TASKS));
         assertTrue(e.getMessage().contains("bad.jsonl:1") && e.getMessage().contains("prompt[0]"), e.getMessage());
         Files.writeString(f, "{\"prompt\": \"1+1\", \"answer\": \"2\"}\n");
-        e = assertThrows(BadLineException.class, () -> TaskItems.read(f, true));
-        assertTrue(e.getMessage().contains("'response'"), e.getMessage());
+        e = assertThrows(DataException.class, () -> PromptDataset.read(f, PromptDataset.Options.SFT));
+        assertTrue(e.getMessage().contains("bad.jsonl:1: response: missing"), e.getMessage());
     }
 
     @Test
     void readsTheBenchmarkLayouts() throws Exception {
         Path bench = org.prime4j.testkit.RepoFiles.bench("math500_test.jsonl").getParent();
-        assertEquals(500, TaskItems.read(bench.resolve("math500_test.jsonl"), false).size());
-        TaskItem amc = TaskItems.read(bench.resolve("amc23_test.jsonl"), false).get(0);
+        assertEquals(500, PromptDataset.read(bench.resolve("math500_test.jsonl"), PromptDataset.Options.TASKS).size());
+        PromptItem amc = PromptDataset.read(bench.resolve("amc23_test.jsonl"), PromptDataset.Options.TASKS).get(0);
         assertEquals("27.0", amc.groundTruth());
-        TaskItem he = TaskItems.read(bench.resolve("HumanEval.jsonl"), false).get(0);
+        PromptItem he = PromptDataset.read(bench.resolve("HumanEval.jsonl"), PromptDataset.Options.TASKS).get(0);
         assertEquals("code", he.ability());
     }
 }

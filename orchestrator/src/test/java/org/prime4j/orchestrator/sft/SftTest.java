@@ -14,11 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.nn.PaddedBatch;
 import org.prime4j.model.tokenizer.TextTokenizer;
-import org.prime4j.orchestrator.demo.ArithmeticData;
-import org.prime4j.orchestrator.demo.ArithmeticModel;
+import org.prime4j.orchestrator.arithmetic.ArithmeticData;
+import org.prime4j.orchestrator.arithmetic.ArithmeticModel;
 import org.prime4j.orchestrator.eval.Evaluator;
-import org.prime4j.orchestrator.task.TaskItem;
-import org.prime4j.orchestrator.task.TaskItems;
+import org.prime4j.orchestrator.data.PromptItem;
+import org.prime4j.orchestrator.data.PromptDataset;
 
 class SftTest {
 
@@ -36,8 +36,8 @@ class SftTest {
         ArithmeticData.writeAll(dir, 5, 4, 1, 8);
         Path init = dir.resolve("init");
         ArithmeticModel.createRandom(init, ArithmeticModel.config(1, 16, 2), 1);
-        List<TaskItem> train = TaskItems.read(dir.resolve(ArithmeticData.SFT), true);
-        List<TaskItem> held = TaskItems.read(dir.resolve(ArithmeticData.HELD_OUT), false);
+        List<PromptItem> train = PromptDataset.read(dir.resolve(ArithmeticData.SFT), PromptDataset.Options.SFT);
+        List<PromptItem> held = PromptDataset.read(dir.resolve(ArithmeticData.HELD_OUT), PromptDataset.Options.TASKS);
         Path out = dir.resolve("sft");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         SftRun.Summary s = new SftRun(new SftSettings(30, 8, 1e-2, 0.0, 0, false, 1.0, 0, 0),

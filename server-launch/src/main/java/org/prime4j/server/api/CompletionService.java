@@ -13,7 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.prime4j.server.model.GeneratedSequence;
 import org.prime4j.server.model.PromptScores;
-import org.prime4j.server.model.SamplingParams;
+import org.prime4j.model.generate.SamplingParams;
 import org.prime4j.server.model.ScoreRequest;
 import org.prime4j.server.model.SequenceRequest;
 import org.prime4j.server.model.ServingModel;
@@ -83,9 +83,10 @@ public final class CompletionService {
             for (int i = 0; i < s.n() && maxTokens > 0; i++) {
                 // vLLM seeds sample i of a seeded request with seed + i: samples differ, the request repeats.
                 // Stop strings reach the model only when its check (text without special tokens) is ours.
-                SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), maxTokens,
-                        s.stopTokenIds(), s.ignoreEos(), s.logprobs() == null ? -1 : s.logprobs(), base + i,
-                        s.skipSpecial() ? s.stop() : List.of());
+                // Whether log-probs are returned at all is the reply's business: the model always has the sampled one.
+                SamplingParams params = new SamplingParams(s.temperature(), s.topP(), s.topK(), base + i, maxTokens,
+                        s.stopTokenIds(), s.skipSpecial() ? s.stop() : List.of(),
+                        s.logprobs() == null ? 0 : s.logprobs(), s.ignoreEos());
                 toSample.add(new SequenceRequest(p.ids(), params, target.lora()));
             }
         }

@@ -1,7 +1,7 @@
 package org.prime4j.server.api;
 
 import java.util.List;
-import org.prime4j.server.model.ChatMessage;
+import org.prime4j.model.tokenizer.ChatMessage;
 
 /**
  * {@code POST /tokenize}: either {@code prompt} or chat {@code messages}. vLLM's defaults differ by form:

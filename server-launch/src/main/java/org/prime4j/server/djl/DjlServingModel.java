@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import org.prime4j.model.config.ModelConfig;
 import org.prime4j.model.generate.Completion;
 import org.prime4j.model.generate.Generator;
+import org.prime4j.model.generate.SamplingParams;
 import org.prime4j.model.io.HfCheckpoint;
 import org.prime4j.model.io.HostTensor;
 import org.prime4j.model.lora.LoraAdapter;
@@ -24,10 +25,10 @@ import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.score.Scorer;
 import org.prime4j.model.score.SequenceScores;
 import org.prime4j.model.tokenizer.TextTokenizer;
-import org.prime4j.server.model.ChatMessage;
+import org.prime4j.model.tokenizer.ChatMessage;
 import org.prime4j.server.model.GeneratedSequence;
 import org.prime4j.server.model.PromptScores;
-import org.prime4j.server.model.SamplingParams;
+
 import org.prime4j.server.model.ScoreRequest;
 import org.prime4j.server.model.SequenceRequest;
 import org.prime4j.server.model.ServingModel;
@@ -116,9 +117,7 @@ public final class DjlServingModel implements ServingModel {
     public int[] tokenizeChat(List<ChatMessage> messages, boolean addGenerationPrompt, boolean addSpecialTokens) {
         var template = tokenizer.chatTemplate().orElseThrow(() -> new IllegalStateException(
                 dir + ": tokenizer_config.json has no chat_template"));
-        List<org.prime4j.model.tokenizer.ChatMessage> chat = messages.stream()
-                .map(m -> new org.prime4j.model.tokenizer.ChatMessage(m.role(), m.content())).toList();
-        return tokenizer.encode(template.render(chat, addGenerationPrompt), addSpecialTokens);
+        return tokenizer.encode(template.render(messages, addGenerationPrompt), addSpecialTokens);
     }
 
     @Override
@@ -151,7 +150,7 @@ public final class DjlServingModel implements ServingModel {
             List<Generator.Request> requests = new ArrayList<>();
             for (int i : group.getValue()) {
                 SequenceRequest r = batch.get(i);
-                requests.add(new Generator.Request(r.promptIds(), toModel(r.params())));
+                requests.add(new Generator.Request(r.promptIds(), withEos(r.params())));
             }
             List<Completion> done = withAdapter(group.getKey(),
                     () -> Generator.generate(model, requests, ids -> tokenizer.decode(ids, true)));
@@ -162,13 +161,14 @@ public final class DjlServingModel implements ServingModel {
         return Arrays.asList(out);
     }
 
-    private org.prime4j.model.generate.SamplingParams toModel(SamplingParams p) {
-        Set<Integer> stops = new HashSet<>(p.stopTokenIds());
-        if (!p.ignoreEos()) {
-            stops.addAll(extraEos);
+    /** The request's sampling with the checkpoint's extra EOS ids as stops (unless EOS is ignored). */
+    private SamplingParams withEos(SamplingParams p) {
+        if (p.ignoreEos() || extraEos.isEmpty()) {
+            return p;
         }
-        return new org.prime4j.model.generate.SamplingParams(p.temperature(), p.topP(), p.topK(), p.seed(),
-                p.maxTokens(), stops, p.stopStrings(), Math.max(p.logprobs(), 0), p.ignoreEos());
+        Set<Integer> stops = new HashSet<>(p.stopTokenIds());
+        stops.addAll(extraEos);
+        return p.withStops(stops, p.stopStrings());
     }
 
     private static GeneratedSequence fromModel(Completion c, SamplingParams p) {
@@ -181,7 +181,7 @@ public final class DjlServingModel implements ServingModel {
         }
         GeneratedSequence.Finish finish = c.finishReason() == Completion.FinishReason.STOP
                 ? GeneratedSequence.Finish.STOP : GeneratedSequence.Finish.LENGTH;
-        return new GeneratedSequence(c.tokenIds(), p.logprobs() >= 0 ? c.logprobs() : null, top, finish);
+        return new GeneratedSequence(c.tokenIds(), c.logprobs(), top, finish);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.prime4j.server.model;
 
 import java.util.Objects;
+import org.prime4j.model.generate.SamplingParams;
 
 /**
  * One sequence to sample.

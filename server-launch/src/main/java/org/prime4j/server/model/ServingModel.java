@@ -3,6 +3,7 @@ package org.prime4j.server.model;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.prime4j.model.tokenizer.ChatMessage;
 
 /**
  * What the embedded server needs from a causal LM: the server's own port, so the HTTP layer is built and

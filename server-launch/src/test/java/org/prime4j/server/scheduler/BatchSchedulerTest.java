@@ -13,10 +13,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.prime4j.server.model.ChatMessage;
+import org.prime4j.model.tokenizer.ChatMessage;
 import org.prime4j.server.model.GeneratedSequence;
 import org.prime4j.server.model.PromptScores;
-import org.prime4j.server.model.SamplingParams;
+import org.prime4j.model.generate.SamplingParams;
 import org.prime4j.server.model.ScoreRequest;
 import org.prime4j.server.model.SequenceRequest;
 import org.prime4j.server.model.ServingModel;
@@ -74,7 +74,7 @@ class BatchSchedulerTest {
     }
 
     static SequenceRequest seq(int id) {
-        return new SequenceRequest(new int[] {id}, new SamplingParams(1, 1, 0, 1, Set.of(), false, -1, id), null);
+        return new SequenceRequest(new int[] {id}, new SamplingParams(1, 1, 0, (long) id, 1, Set.of(), List.of(), 0, false), null);
     }
 
     @Test

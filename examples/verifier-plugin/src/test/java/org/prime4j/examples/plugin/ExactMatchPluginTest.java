@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.prime4j.orchestrator.cli.Prime4jCli;
+import org.prime4j.app.cli.Prime4jCli;
 import picocli.CommandLine;
 
 /** Loads this module's classes as a plugin jar through {@code prime4j verify --plugins}, as a user would. */

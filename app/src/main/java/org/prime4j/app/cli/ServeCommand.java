@@ -1,0 +1,94 @@
+package org.prime4j.app.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.prime4j.model.DjlRuntime;
+import org.prime4j.server.EmbeddedServer;
+import org.prime4j.server.ServerOptions;
+import org.prime4j.server.djl.DjlServingModel;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the embedded vLLM-compatible server on a model directory.")
+final class ServeCommand implements Callable<Integer> {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "HF checkpoint directory (config.json, safetensors, tokenizer.json).")
+    Path model;
+
+    @Option(names = "--host", defaultValue = ServerOptions.DEFAULT_HOST,
+            description = "Bind address (default: ${DEFAULT-VALUE}; loopback unless told otherwise).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8000", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--api-key", paramLabel = "KEY",
+            description = "Require 'Authorization: Bearer KEY' on /v1/* (as vLLM). Falls back to $VLLM_API_KEY.")
+    String apiKey;
+
+    @Option(names = "--served-model-name", paramLabel = "NAME",
+            description = "The name requests use in 'model' (default: the --model argument, as vLLM).")
+    String servedModelName;
+
+    @Option(names = "--enable-lora", description = "Allow /v1/load_lora_adapter and /v1/unload_lora_adapter.")
+    boolean enableLora;
+
+    @Option(names = "--max-model-len", paramLabel = "N",
+            description = "Context length (default: the model's max_position_embeddings).")
+    Integer maxModelLen;
+
+    @Option(names = "--max-batch-size", defaultValue = "64",
+            description = "Sequences per batched model call (default: ${DEFAULT-VALUE}).")
+    int maxBatchSize;
+
+    @Option(names = "--max-logprobs", defaultValue = "20",
+            description = "Largest logprobs / prompt_logprobs accepted (default: ${DEFAULT-VALUE}, as vLLM).")
+    int maxLogprobs;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isDirectory(model)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model " + model + " is not a directory");
+        }
+        String key = apiKey != null ? apiKey : System.getenv("VLLM_API_KEY");
+        ServerOptions options = new ServerOptions(host, port, key,
+                servedModelName != null ? servedModelName : model.toString(), enableLora, maxBatchSize, maxLogprobs,
+                64);
+        DjlRuntime.offline();
+        DjlServingModel loaded;
+        try {
+            loaded = DjlServingModel.load(model, maxModelLen);
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            spec.commandLine().getErr().println("prime4j serve: cannot load " + model + ": " + e.getMessage());
+            return 1;
+        }
+        EmbeddedServer server;
+        try {
+            server = EmbeddedServer.start(loaded, options);
+        } catch (java.io.IOException e) {
+            loaded.close();
+            spec.commandLine().getErr().println("prime4j serve: cannot listen on " + host + ":" + port + ": "
+                    + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            loaded.close();
+            stopped.countDown();
+        }, "prime4j-serve-stop"));
+        spec.commandLine().getOut().println("prime4j serve: " + options.servedModelName() + " on " + server.baseUrl()
+                + " (max_model_len " + loaded.maxModelLen() + (key != null ? ", API key required on /v1" : "")
+                + "); Ctrl-C stops");
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,328 @@
+package org.prime4j.client.pool;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.prime4j.client.pool.StubServers.fixture;
+import static org.prime4j.client.pool.StubServers.status;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.prime4j.client.Rollouts;
+import org.prime4j.client.RolloutClient;
+import org.prime4j.client.SamplingOptions;
+import org.prime4j.client.Seeds;
+import org.prime4j.client.protocol.Fixtures;
+import org.prime4j.client.protocol.ServerException;
+
+/**
+ * Fault injection with two loopback servers: server 0 misbehaves, server 1 is healthy. Ties in load go to
+ * server 0, so every first attempt meets the fault and the test sees what the client does about it.
+ */
+@Timeout(30)
+class PoolFaultTest {
+
+    private static final int BAD = 0;
+    private static final int GOOD = 1;
+    private static final int[] PROMPT = {42, 5, 6};
+
+    private static StubServers stubs;
+    private RolloutClient client;
+
+    @BeforeAll
+    static void startServers() {
+        stubs = new StubServers(2);
+    }
+
+    @AfterAll
+    static void stopServers() {
+        stubs.close();
+    }
+
+    @BeforeEach
+    void connect() {
+        stubs.healthy(BAD);
+        stubs.healthy(GOOD);
+        client = new RolloutClient(new ServerPool(stubs.config()));
+    }
+
+    @AfterEach
+    void disconnect() {
+        client.close();
+    }
+
+    private Rollouts sampleOne() throws ServerException {
+        List<Rollouts> r = client.sample(List.of(PROMPT), SamplingOptions.prime(1, 8), 99L);
+        assertThat(r).hasSize(1);
+        // The reply really belongs to this prompt and carries the seed derived for it.
+        assertThat(r.get(0).samples().get(0).tokenIds()).containsExactly(42, 7);
+        assertThat(r.get(0).samples().get(0).text()).isEqualTo(Long.toString(Seeds.derive(99L, 0)));
+        return r.get(0);
+    }
+
+    private ServerStats stats(int i) {
+        return client.stats().stream().filter(s -> s.server().equals(stubs.url(i))).findFirst().orElseThrow();
+    }
+
+    private void assertRetriedOnGoodServer(Rollouts r, String errorFragment) {
+        assertThat(r.server()).isEqualTo(stubs.url(GOOD));
+        assertThat(stubs.completionRequests(BAD)).isEqualTo(1);
+        assertThat(stubs.completionRequests(GOOD)).isEqualTo(1);
+        assertThat(stats(BAD).retries()).isEqualTo(1);
+        assertThat(stats(BAD).failures()).isEqualTo(1);
+        assertThat(stats(BAD).lastError()).contains(stubs.url(BAD)).contains(errorFragment);
+        assertThat(stats(GOOD).failures()).isZero();
+        assertThat(client.pool().totalRetries()).isEqualTo(1);
+    }
+
+    @Test
+    void http500IsRetriedOnTheHealthyServer() throws ServerException {
+        stubs.completions(BAD, status(500, "error_nested.json"));
+        assertRetriedOnGoodServer(sampleOne(), "HTTP 500");
+    }
+
+    @Test
+    void http429WaitsForRetryAfterAndDoesNotCountAgainstTheBreaker() throws ServerException {
+        stubs.completions(BAD, status(429, "error_nested.json").withHeader("Retry-After", "1"));
+        long t0 = System.nanoTime();
+        Rollouts r = sampleOne();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertRetriedOnGoodServer(r, "HTTP 429");
+        assertThat(ms).isGreaterThanOrEqualTo(950);
+        assertThat(client.pool().breakerFailures(stubs.url(BAD))).isZero();
+    }
+
+    @Test
+    void aHugeRetryAfterIsCapped() throws ServerException {
+        client.close();
+        client = new RolloutClient(new ServerPool(stubs.config().withRetry(new RetrySettings(3, Duration.ofMillis(10),
+                2.0, 0.5, Duration.ofMillis(100), Duration.ofMillis(300)))));
+        stubs.completions(BAD, status(429, "error_nested.json").withHeader("Retry-After", "3600"));
+        long t0 = System.nanoTime();
+        Rollouts r = sampleOne();
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(r.server()).isEqualTo(stubs.url(GOOD));
+        assertThat(ms).isBetween(290L, 5_000L);
+    }
+
+    @Test
+    void connectionResetIsRetried() throws ServerException {
+        stubs.completions(BAD, aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        assertRetriedOnGoodServer(sampleOne(), "connection");
+        assertThat(client.pool().breakerFailures(stubs.url(BAD))).isEqualTo(1);
+    }
+
+    @Test
+    void aServerThatStallsPastTheTimeoutIsLeftForAnother() throws ServerException {
+        stubs.completions(BAD, fixture("completions_return_token_ids.json").withFixedDelay(5_000));
+        long t0 = System.nanoTime();
+        Rollouts r = sampleOne();
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(4_000);
+        assertRetriedOnGoodServer(r, "timeout");
+    }
+
+    @Test
+    void truncatedJsonIsRetried() throws ServerException {
+        String full = Fixtures.text("completions_tokens_as_token_ids.json");
+        stubs.completions(BAD, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(full.substring(0, full.length() / 2)));
+        assertRetriedOnGoodServer(sampleOne(), "malformed or truncated JSON");
+    }
+
+    @Test
+    void malformedJsonIsRetried() throws ServerException {
+        stubs.completions(BAD, aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody("{\"id\": \"cmpl-1\", \"choices\": [}"));
+        assertRetriedOnGoodServer(sampleOne(), "malformed or truncated JSON");
+    }
+
+    @Test
+    void aBodyCutByTheConnectionIsRetried() throws ServerException {
+        stubs.completions(BAD, aResponse().withFault(Fault.RANDOM_DATA_THEN_CLOSE));
+        Rollouts r = sampleOne();
+        assertThat(r.server()).isEqualTo(stubs.url(GOOD));
+        assertThat(stats(BAD).failures()).isEqualTo(1);
+    }
+
+    @Test
+    void aReplyMissingPromptLogprobsIsRetriedOnAServerThatSendsThem() throws ServerException {
+        stubs.completions(BAD, fixture("completions_tokens_as_token_ids.json"));
+        stubs.completions(GOOD, fixture("completions_prompt_logprobs.json"));
+        List<float[]> lp = client.score(List.of(Fixtures.PROMPT), List.of(Fixtures.RESPONSE));
+        assertThat(lp).hasSize(1);
+        assertThat(lp.get(0)).containsExactly(Fixtures.RESPONSE_LOGPROBS);
+        assertThat(stats(BAD).lastError()).contains(stubs.url(BAD)).contains("ignored prompt_logprobs");
+        assertThat(stats(BAD).retries()).isEqualTo(1);
+        // the scoring request asked for what PRIME step 5 needs
+        stubs.server(GOOD).verify(postRequestedFor(urlEqualTo("/v1/completions"))
+                .withRequestBody(matchingJsonPath("$.prompt_logprobs", com.github.tomakehurst.wiremock.client.WireMock.equalTo("1")))
+                .withRequestBody(matchingJsonPath("$.max_tokens", com.github.tomakehurst.wiremock.client.WireMock.equalTo("1"))));
+    }
+
+    @Test
+    void whenNoServerSendsPromptLogprobsTheErrorNamesServersAndCause() {
+        stubs.completions(BAD, fixture("completions_tokens_as_token_ids.json"));
+        stubs.completions(GOOD, fixture("completions_tokens_as_token_ids.json"));
+        assertThatThrownBy(() -> client.score(List.of(Fixtures.PROMPT), List.of(Fixtures.RESPONSE)))
+                .isInstanceOfSatisfying(ServerException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(ServerException.Kind.PROTOCOL);
+                    assertThat(e.getMessage()).contains("after 3 attempts").contains("ignored prompt_logprobs")
+                            .contains(stubs.url(BAD)).contains(stubs.url(GOOD)).contains("request 0 of 1");
+                });
+        assertThat(stubs.completionRequests(BAD) + stubs.completionRequests(GOOD)).isEqualTo(3);
+    }
+
+    @Test
+    void badRequestIsNeverRetried() {
+        stubs.completions(BAD, status(400, "error_nested.json"));
+        assertThatThrownBy(this::sampleOne).isInstanceOfSatisfying(ServerException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ServerException.Kind.BAD_REQUEST);
+            assertThat(e.status()).isEqualTo(400);
+            assertThat(e.server()).isEqualTo(stubs.url(BAD));
+            assertThat(e.getMessage()).contains("greater than max allowed: 20").contains("param=logprobs");
+        });
+        assertThat(stubs.completionRequests(BAD)).isEqualTo(1);
+        assertThat(stubs.completionRequests(GOOD)).isZero();
+        assertThat(client.pool().breakerFailures(stubs.url(BAD))).isZero();
+    }
+
+    @Test
+    void anOldServerThatIgnoresReturnTokenIdsGivesAClearError() {
+        String old = "{\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"created\":1,\"model\":\"m\",\"choices\":[{"
+                + "\"index\":0,\"text\":\" 5\",\"logprobs\":{\"text_offset\":[0],\"token_logprobs\":[-0.1],"
+                + "\"tokens\":[\" 5\"],\"top_logprobs\":[{\" 5\":-0.1}]},\"finish_reason\":\"stop\","
+                + "\"stop_reason\":null}],\"usage\":{\"prompt_tokens\":3,\"total_tokens\":4,\"completion_tokens\":1}}";
+        stubs.completions(BAD, aResponse().withStatus(200).withBody(old));
+        stubs.completions(GOOD, aResponse().withStatus(200).withBody(old));
+        assertThatThrownBy(this::sampleOne).isInstanceOfSatisfying(ServerException.class,
+                e -> assertThat(e.getMessage()).contains("ignored return_token_ids").contains("token_ids is missing"));
+    }
+
+    @Test
+    void aReplyWithFewerChoicesThanAskedNeverShortensTheBatch() {
+        stubs.completions(BAD, fixture("completions_tokens_as_token_ids.json"));
+        stubs.completions(GOOD, fixture("completions_tokens_as_token_ids.json"));
+        assertThatThrownBy(() -> client.sample(List.of(PROMPT, PROMPT), SamplingOptions.prime(4, 8), 1L))
+                .isInstanceOfSatisfying(ServerException.class,
+                        e -> assertThat(e.getMessage()).contains("1 choices for 1 prompts x n=4"));
+    }
+
+    @Test
+    void retriesKeepTheSeed() throws ServerException {
+        stubs.completions(BAD, status(503, "error_flat.json"));
+        sampleOne();
+        String seed = Long.toString(Seeds.derive(99L, 0));
+        stubs.server(BAD).verify(postRequestedFor(urlEqualTo("/v1/completions"))
+                .withRequestBody(matchingJsonPath("$.seed", com.github.tomakehurst.wiremock.client.WireMock.equalTo(seed))));
+        stubs.server(GOOD).verify(postRequestedFor(urlEqualTo("/v1/completions"))
+                .withRequestBody(matchingJsonPath("$.seed", com.github.tomakehurst.wiremock.client.WireMock.equalTo(seed))));
+    }
+
+    @Test
+    void theBreakerOpensAndHealthProbesBringTheServerBack() throws Exception {
+        client.close();
+        client = new RolloutClient(new ServerPool(stubs.config().withBreaker(
+                new BreakerSettings(50f, 4, 2, Duration.ofMillis(300), 1, Duration.ofMillis(100)))));
+        stubs.completions(BAD, status(500, "error_nested.json"));
+        stubs.server(BAD).stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/health").atPriority(1)
+                .willReturn(aResponse().withStatus(503)));
+        for (int i = 0; i < 2; i++) {
+            assertThat(sampleOne().server()).isEqualTo(stubs.url(GOOD));
+        }
+        assertThat(stats(BAD).breakerState()).isEqualTo("OPEN");
+        // while open, nothing is sent to it
+        int before = stubs.completionRequests(BAD);
+        for (int i = 0; i < 5; i++) {
+            assertThat(sampleOne().server()).isEqualTo(stubs.url(GOOD));
+        }
+        assertThat(stubs.completionRequests(BAD)).isEqualTo(before);
+        Thread.sleep(700); // a probe in HALF_OPEN meets the 503 and re-opens it
+        assertThat(stubs.server(BAD).countRequestsMatching(getRequestedFor(urlEqualTo("/health")).build()).getCount())
+                .isPositive();
+        assertThat(stats(BAD).breakerState()).isNotEqualTo("CLOSED");
+        stubs.healthy(BAD);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!stats(BAD).breakerState().equals("CLOSED") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(stats(BAD).breakerState()).isEqualTo("CLOSED");
+        assertThat(sampleOne().server()).isEqualTo(stubs.url(BAD)); // back in rotation
+    }
+
+    @Test
+    void whileEveryServerIsOutRequestsWaitForAProbeToBringOneBack() throws Exception {
+        client.close();
+        client = new RolloutClient(new ServerPool(stubs.config()
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(10))
+                .withRetry(new RetrySettings(4, Duration.ofMillis(10), 2.0, 0.5, Duration.ofMillis(50),
+                        Duration.ofSeconds(1)))
+                .withBreaker(new BreakerSettings(50f, 2, 2, Duration.ofMillis(300), 1, Duration.ofMillis(100)))));
+        for (int s : new int[] {BAD, GOOD}) { // both restarting: every call and health check fails
+            stubs.completions(s, status(503, "error_flat.json"));
+            stubs.server(s).stubFor(com.github.tomakehurst.wiremock.client.WireMock.get("/health").atPriority(1)
+                    .willReturn(aResponse().withStatus(503)));
+        }
+        // attempts go BAD, GOOD, BAD (opens), GOOD (opens): the request fails and both breakers are open
+        assertThatThrownBy(this::sampleOne).isInstanceOf(ServerException.class).hasMessageContaining("4 attempts");
+        assertThat(client.stats()).allSatisfy(st -> assertThat(st.breakerState()).isEqualTo("OPEN"));
+        assertThat(stubs.completionRequests(BAD)).isEqualTo(2);
+        assertThat(stubs.completionRequests(GOOD)).isEqualTo(2);
+        // the "restart" of GOOD finishes while the next request is waiting for a usable server
+        Thread restart = new Thread(() -> {
+            try {
+                Thread.sleep(400);
+            } catch (InterruptedException e) {
+                return;
+            }
+            stubs.healthy(GOOD);
+        });
+        restart.start();
+        Rollouts r = sampleOne();
+        restart.join();
+        assertThat(r.server()).isEqualTo(stubs.url(GOOD));
+        // it waited: one attempt, nothing sent to the server whose breaker stayed open
+        assertThat(stubs.completionRequests(BAD)).isEqualTo(2);
+        assertThat(stubs.completionRequests(GOOD)).isEqualTo(1); // healthy() reset GOOD's request journal
+        assertThat(stats(GOOD).breakerState()).isEqualTo("CLOSED");
+        assertThat(stats(BAD).breakerState()).isNotEqualTo("CLOSED");
+    }
+
+    @Test
+    void reloadReachesEveryServerAndKeepsAStaleOneOutOfSampling() throws ServerException {
+        stubs.server(BAD).stubFor(post("/collective_rpc").atPriority(1).willReturn(aResponse().withStatus(500)
+                .withBody("{\"error\":{\"message\":\"CUDA out of memory\",\"type\":\"InternalServerError\","
+                        + "\"param\":null,\"code\":500}}")));
+        Path ckpt = Path.of("/ckpt/policy-step-3");
+        assertThatThrownBy(() -> client.reloadWeights(ckpt)).isInstanceOfSatisfying(ServerException.class, e -> {
+            assertThat(e.server()).isEqualTo(stubs.url(BAD));
+            assertThat(e.getMessage()).contains("acknowledged by 1 of 2").contains("CUDA out of memory");
+        });
+        stubs.server(GOOD).verify(postRequestedFor(urlEqualTo("/collective_rpc")).withRequestBody(equalToJson(
+                "{\"method\":\"reload_weights\",\"kwargs\":{\"weights_path\":\"/ckpt/policy-step-3\"}}")));
+        stubs.server(GOOD).verify(1, postRequestedFor(urlEqualTo("/reset_prefix_cache")));
+        stubs.server(BAD).verify(0, postRequestedFor(urlEqualTo("/reset_prefix_cache")));
+        assertThat(stats(BAD).staleWeights()).isTrue();
+        for (int i = 0; i < 3; i++) {
+            assertThat(sampleOne().server()).isEqualTo(stubs.url(GOOD));
+        }
+        assertThat(stubs.completionRequests(BAD)).isZero();
+        stubs.healthy(BAD);
+        client.reloadWeights(ckpt);
+        assertThat(stats(BAD).staleWeights()).isFalse();
+        assertThat(sampleOne().server()).isEqualTo(stubs.url(BAD));
+    }
+}
