@@ -71,4 +71,9 @@ public record CodeVerifierConfig(Path python, SandboxMode sandbox, Duration time
         return new CodeVerifierConfig(python, sandbox, timeLimit, testTimeout, maxTests, allOrNothing, limits,
                 firstUid, uidCount);
     }
+
+    public CodeVerifierConfig withLimits(ResourceLimits limits) {
+        return new CodeVerifierConfig(python, sandbox, timeLimit, testTimeout, maxTests, allOrNothing, limits,
+                firstUid, uidCount);
+    }
 }

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.prime4j.testkit.Requirement;
 import org.prime4j.verifiers.Verification;
 import org.prime4j.verifiers.Verifier;
 
@@ -80,6 +81,15 @@ class CodeVerifierTest {
                 + "class Sneaky(int):\n    def __eq__(self, other):\n        return True\n"
                 + "def f(x):\n    return Anything() if x == 1 else Sneaky(0)";
         assertThat(verifier.verify(Items.io(hack, gt)).reason()).isEqualTo("passed 0/2, test 0: wrong answer");
+        // the control: the same function returning plain ints is a pass
+        String honest = "def f(x):\n    return x * x";
+        assertThat(verifier.verify(Items.io(honest, gt)).reason()).isEqualTo("passed 2/2");
+    }
+
+    @Test
+    void aNumpyScalarEqualToTheAnswerIsAPass() throws Exception {
+        Requirement.NUMPY.assume(Items.numpyImportable(), "/usr/bin/python3 cannot import numpy (python3-numpy)");
+        String gt = "{\"fn_name\": \"f\", \"inputs\": [[1], [2]], \"outputs\": [[1], [4]]}";
         String numpy = "import numpy as np\ndef f(x):\n    return np.int64(x * x)";
         assertThat(verifier.verify(Items.io(numpy, gt)).reason()).isEqualTo("passed 2/2");
     }
@@ -159,7 +169,16 @@ class CodeVerifierTest {
     }
 
     @Test
+    void theStandardLibraryAndItsExtensionModulesImport() throws Exception {
+        String code = "import decimal, json, math, heapq, bisect, collections, itertools, fractions\n"
+                + "print(decimal.Decimal(input()) + 1, json.dumps(sorted(collections.Counter('aab').values())))";
+        Verification v = verifier.verify(Items.io(code, "{\"inputs\": [\"5\"], \"outputs\": [\"6 [1, 2]\"]}"));
+        assertThat(v.reason()).isEqualTo("passed 1/1");
+    }
+
+    @Test
     void systemPackagesStayImportable() throws Exception {
+        Requirement.NUMPY.assume(Items.numpyImportable(), "/usr/bin/python3 cannot import numpy (python3-numpy)");
         String code = "import numpy as np\nprint(int(np.arange(int(input())).sum()))";
         Verification v = verifier.verify(Items.io(code, "{\"inputs\": [\"5\"], \"outputs\": [\"10\"]}"));
         assertThat(v.reason()).isEqualTo("passed 1/1");

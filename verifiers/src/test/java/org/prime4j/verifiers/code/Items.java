@@ -42,6 +42,24 @@ final class Items {
         return CodeVerifierConfig.defaults().withSandbox(mode).withTimes(timeLimit, testTimeout);
     }
 
+    /** Whether Debian's python3-numpy is there for the sandboxed interpreter (it is optional). */
+    static boolean numpyImportable() {
+        try {
+            Process p = new ProcessBuilder(CodeVerifierConfig.defaults().python().toString(), "-c", "import numpy")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** The sandbox kinds that work on this machine (tests are parameterized over them). */
     static Stream<SandboxMode> workingSandboxes() {
         List<SandboxMode> modes = new ArrayList<>();
