@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  */
 public final class ReplyGenerator {
 
-    static final String TEMPLATE = "/org/prime4j/orchestrator/client/bench/completion-template.json";
+    static final String TEMPLATE = "/org/prime4j/app/bench/completion-template.json";
 
     /** A generated reply and what it holds. */
     public record Reply(byte[] json, int[] prompt, int choices, int tokensPerChoice) {

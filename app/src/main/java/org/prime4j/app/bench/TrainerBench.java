@@ -111,7 +111,7 @@ public final class TrainerBench {
              PrmTrainer prm = new PrmTrainer(prmModel, new PrmSettings(PRM_LR, BETA, PrmUpdate.AFTER,
                      w.microBatch(), MAX_GRAD_NORM, WEIGHT_DECAY));
              PolicyTrainer ppo = new PolicyTrainer(policy, new PolicySettings(POLICY_LR, CLIP_EPS, w.miniBatch(),
-                     w.microBatch(), 1, MAX_GRAD_NORM, OldLogprobs.TRAINER, 0, 0, WEIGHT_DECAY))) {
+                     w.microBatch(), 1, MAX_GRAD_NORM, OldLogprobs.TRAINER, 0.0, 0.0, WEIGHT_DECAY))) {
             prm.step(b.samples(), w.k());
             ppo.update(b.samples(), b.advantages());
             for (int round = 0; round < w.rounds(); round++) {

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.tokenizer.TextTokenizer;
-import org.prime4j.orchestrator.config.AdvantageSection;
-import org.prime4j.orchestrator.config.PrmSection;
 import org.prime4j.orchestrator.config.RunSection;
 import org.prime4j.orchestrator.config.TrainConfig;
 import org.prime4j.orchestrator.config.TrainConfigReader;
@@ -49,11 +47,8 @@ public final class ArithmeticDemo {
                 o.seed() != null ? o.seed() : r.seed(), r.checkpointEvery(), r.evalEvery(), r.publishDtype(),
                 r.keepCheckpoints()));
         if (o.outcomeOnly()) {
-            AdvantageSection a = c.advantage();
-            PrmSection p = c.prm();
             c = new TrainConfig(c.model(), c.servers(), c.data(), c.rollout(), c.filter(),
-                    new PrmSection(p.lr(), p.beta(), PrmUpdate.NONE, p.microBatch(), p.maxGradNorm(), p.weightDecay()),
-                    c.policy(), new AdvantageSection(a.estimator(), 0.0, a.outcomeCoef(), a.gamma(), a.rewardNorm()),
+                    c.prm().withUpdate(PrmUpdate.NONE), c.policy(), c.advantage().withProcessCoef(0.0),
                     c.verifier(), c.run());
         }
         if (c.data().eval() == null) {

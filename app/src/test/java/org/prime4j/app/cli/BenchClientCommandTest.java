@@ -16,10 +16,11 @@ class BenchClientCommandTest {
         picocli.CommandLine cl = Prime4jCli.commandLine();
         StringWriter out = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(new StringWriter(), true));
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute("bench", "client", "--reply-mb", "0.2", "--choices", "4", "--iterations", "1",
                 "--requests", "20");
-        assertThat(exit).isZero();
+        assertThat(exit).as("exit code; stderr: %s", err).isZero();
         assertThat(out.toString())
                 .contains("| streaming (prime4j) |", "| Jackson tree model |", "streaming / tree speed:")
                 .contains("bare OkHttp POST", "RolloutClient.sample", "client-side overhead:")

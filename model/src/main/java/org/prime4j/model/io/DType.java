@@ -44,15 +44,4 @@ public enum DType {
                 + "\" (prime4j reads F32, F16 and BF16)");
     }
 
-    /** Parses config.json's {@code torch_dtype}; accepts the "torch." prefix some exporters write. */
-    public static DType fromTorchName(String s) {
-        String bare = s.startsWith("torch.") ? s.substring("torch.".length()) : s;
-        for (DType d : values()) {
-            if (d.torchName.equals(bare)) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("unsupported torch_dtype \"" + s
-                + "\" (prime4j uses float32, float16 and bfloat16)");
-    }
 }

@@ -170,11 +170,6 @@ public final class CausalLM implements AutoCloseable {
         return manager;
     }
 
-    /** FLOAT32, or FLOAT16 (inference only). */
-    public DataType computeType() {
-        return compute;
-    }
-
     /** Parameters by HF name, in checkpoint order (the arrays themselves: optimizers update them in place). */
     public Map<String, NDArray> parameters() {
         return Collections.unmodifiableMap(params);
@@ -230,7 +225,7 @@ public final class CausalLM implements AutoCloseable {
         NDArray[] rot = rope.tables(call, positions, rows, cols);
         NDArray cos = cast(rot[0]);
         NDArray sin = cast(rot[1]);
-        NDArray bias = cast(attentionBias(call, rows, cols, keys, keyMask));
+        NDArray bias = cast(AttentionMask.additive(call, rows, cols, keys, keyMask, compute));
         NDArray tokens = call.create(ids, new Shape(rows, cols));
         NDArray h = tokens.getNDArrayInternal()
                 .embedding(tokens, weight(call, ParamNames.EMBED), SparseFormat.DENSE).singletonOrThrow();
@@ -328,24 +323,10 @@ public final class CausalLM implements AutoCloseable {
         if (cache.fused() != null) {
             return cache.fused();
         }
-        int layers = config.numHiddenLayers();
-        long perLayer = (long) config.hiddenSize() * ((long) (config.numAttentionHeads() + 2L
-                * config.numKeyValueHeads()) * config.headDim() + 2L * config.intermediateSize());
-        if (perLayer * layers * compute.getNumOfBytes() > FusedProjections.MAX_FUSED_BYTES) {
+        FusedProjections f = FusedProjections.of(config, compute, cache.manager(), this::fuse);
+        if (f == null) {
             return null;
         }
-        NDManager m = cache.manager();
-        NDArray[] qkv = new NDArray[layers];
-        NDArray[] qkvBias = new NDArray[layers];
-        NDArray[] gateUp = new NDArray[layers];
-        NDArray[] gateUpBias = new NDArray[layers];
-        for (int i = 0; i < layers; i++) {
-            qkv[i] = fuse(m, i, ".weight", "q_proj", "k_proj", "v_proj");
-            qkvBias[i] = config.attentionBias() ? fuse(m, i, ".bias", "q_proj", "k_proj", "v_proj") : null;
-            gateUp[i] = fuse(m, i, ".weight", "gate_proj", "up_proj");
-            gateUpBias[i] = config.mlpBias() ? fuse(m, i, ".bias", "gate_proj", "up_proj") : null;
-        }
-        FusedProjections f = new FusedProjections(qkv, qkvBias, gateUp, gateUpBias);
         cache.fused(f);
         return f;
     }
@@ -397,28 +378,6 @@ public final class CausalLM implements AutoCloseable {
 
     private NDArray cast(NDArray a) {
         return compute == DataType.FLOAT32 ? a : a.toType(compute, false);
-    }
-
-    /**
-     * Additive mask (rows, 1, cols, keys): 0 where query q (the q-th of the new tokens) may see key k, i.e. the
-     * key is a real token and not in the future; otherwise the most negative finite value (as HF), so that a
-     * padding query, which sees nothing, gets a uniform (finite) distribution instead of NaN.
-     */
-    private NDArray attentionBias(NDManager call, int rows, int cols, int keys, int[] keyMask) {
-        float blocked = compute == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
-        float[] bias = new float[rows * cols * keys];
-        int offset = keys - cols;
-        for (int r = 0; r < rows; r++) {
-            for (int q = 0; q < cols; q++) {
-                int base = (r * cols + q) * keys;
-                for (int k = 0; k < keys; k++) {
-                    if (keyMask[r * keys + k] == 0 || k > offset + q) {
-                        bias[base + k] = blocked;
-                    }
-                }
-            }
-        }
-        return call.create(bias, new Shape(rows, 1, cols, keys));
     }
 
     static long numel(long[] shape) {

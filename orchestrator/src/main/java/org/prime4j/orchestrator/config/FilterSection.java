@@ -1,7 +1,6 @@
 package org.prime4j.orchestrator.config;
 
 import org.prime4j.orchestrator.prime.AccuracyFilter;
-import org.prime4j.orchestrator.settings.FieldError;
 import org.prime4j.orchestrator.settings.Checks;
 
 /**
@@ -16,11 +15,9 @@ public record FilterSection(Boolean accuracy, Double lower, Double upper, Boolea
 
     public FilterSection {
         accuracy = Checks.orDefault(accuracy, true);
-        lower = Checks.within("lower", Checks.orDefault(lower, 0.2), 0, 1);
-        upper = Checks.within("upper", Checks.orDefault(upper, 0.8), 0, 1);
-        if (lower > upper) {
-            throw new FieldError("upper", "must be >= lower (" + lower + "), got " + upper);
-        }
+        lower = Checks.orDefault(lower, AccuracyFilter.PAPER.lower());
+        upper = Checks.orDefault(upper, AccuracyFilter.PAPER.upper());
+        new AccuracyFilter(lower, upper); // the bounds' rules live there
         dropTruncated = Checks.orDefault(dropTruncated, false);
     }
 

@@ -1,6 +1,9 @@
 package org.prime4j.orchestrator.config;
 
 import java.nio.file.Path;
+import org.prime4j.orchestrator.prime.AdvantageConfig;
+import org.prime4j.orchestrator.train.PolicySettings;
+import org.prime4j.orchestrator.train.PrmSettings;
 import org.prime4j.orchestrator.settings.FieldError;
 import org.prime4j.orchestrator.settings.Checks;
 
@@ -10,7 +13,7 @@ import org.prime4j.orchestrator.settings.Checks;
  * names the file, line and field of any bad value; build it in code with the section records.
  */
 public record TrainConfig(ModelSection model, ServersSection servers, DataSection data, RolloutSection rollout,
-                          FilterSection filter, PrmSection prm, PolicySection policy, AdvantageSection advantage,
+                          FilterSection filter, PrmSettings prm, PolicySettings policy, AdvantageConfig advantage,
                           VerifierSection verifier, RunSection run) {
 
     public TrainConfig {
@@ -23,10 +26,9 @@ public record TrainConfig(ModelSection model, ServersSection servers, DataSectio
         servers = Checks.orDefault(servers, new ServersSection(null, null, null, null));
         rollout = Checks.orDefault(rollout, new RolloutSection(null, null, null, null, null, null, null, null));
         filter = Checks.orDefault(filter, new FilterSection(null, null, null, null));
-        prm = Checks.orDefault(prm, new PrmSection(null, null, null, null, null, null));
-        policy = Checks.orDefault(policy, new PolicySection(null, null, null, null, null, null, null, null, null,
-                null));
-        advantage = Checks.orDefault(advantage, new AdvantageSection(null, null, null, null, null));
+        prm = Checks.orDefault(prm, PrmSettings.defaults());
+        policy = Checks.orDefault(policy, PolicySettings.defaults());
+        advantage = Checks.orDefault(advantage, AdvantageConfig.PAPER);
         verifier = Checks.orDefault(verifier, new VerifierSection(null, null, null, null));
         run = Checks.orDefault(run, new RunSection(null, null, null, null, null, null, null));
         if (run.evalEvery() > 0 && data.eval() == null) {
@@ -44,11 +46,5 @@ public record TrainConfig(ModelSection model, ServersSection servers, DataSectio
         return new TrainConfig(model, servers, data, rollout, filter, prm, policy, advantage, verifier, r);
     }
 
-    public TrainConfig withServers(ServersSection s) {
-        return new TrainConfig(model, s, data, rollout, filter, prm, policy, advantage, verifier, run);
-    }
 
-    public TrainConfig withRollout(RolloutSection r) {
-        return new TrainConfig(model, servers, data, r, filter, prm, policy, advantage, verifier, run);
-    }
 }

@@ -77,7 +77,7 @@ final class PrimeStep {
         double[][] rewards = ImplicitPrm.processRewards(prmStep.q(), prm.settings().beta());
         // 8: advantages from the process rewards and the outcomes, per group of K
         double[][] advantages = clock.time(Phase.ADVANTAGE, () -> AdvantageEstimator.advantages(
-                config.advantage().config(), rewards, outcomes(samples), lengths(samples), k));
+                config.advantage(), rewards, outcomes(samples), lengths(samples), k));
         Spread advantage = Spread.of(advantages);
         if (!advantage.finite()) {
             throw new TrainingException(step, Phase.ADVANTAGE, "advantages are not finite (mean " + advantage.mean()

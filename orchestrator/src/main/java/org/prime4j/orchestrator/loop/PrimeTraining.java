@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.prime4j.model.io.Directories;
 import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.nn.CausalLM;
@@ -40,14 +39,49 @@ public final class PrimeTraining {
     private PrimeTraining() {}
 
     public static TrainingSummary run(TrainConfig config, RunOptions options) throws IOException {
+        TrainConfig cfg = withOverrides(config, options);
+        Optional<Path> latest = checkOutputDirectory(cfg, options);
+        PrintStream log = options.progress();
+        // Everything that can be wrong with the data or the verifiers fails here, before any server starts.
+        PromptDataset.Options reading = cfg.data().readOptions();
+        PromptDataset train = PromptDataset.read(cfg.data().train(), reading, w -> log.println("prime4j train: " + w));
+        PromptDataset held = cfg.data().eval() == null ? null
+                : PromptDataset.read(cfg.data().eval(), reading, w -> log.println("prime4j train: " + w));
+        VerifierRegistry registry = options.verifiers() != null ? options.verifiers()
+                : cfg.verifier().pluginDir() != null ? VerifierRegistry.withPlugins(List.of(cfg.verifier().pluginDir()))
+                : VerifierRegistry.builtIn();
+
+        Path out = cfg.run().out().toAbsolutePath();
+        Files.createDirectories(out);
+        MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("train-config.json").toFile(), cfg);
+        DjlRuntime.offline();
+        try (OutcomeScorer scorer = new OutcomeScorer(registry, options.extraVerifiers(), cfg.verifier().parallelism(),
+                Duration.ofMillis(Math.round(cfg.verifier().deadlineSeconds() * 1000)))) {
+            prepare(scorer, train, held);
+            try (CausalLM policyModel = CausalLM.load(cfg.model().policy());
+                 CausalLM prmModel = CausalLM.load(cfg.model().prm());
+                 PolicyTrainer policy = new PolicyTrainer(policyModel, cfg.policy());
+                 PrmTrainer prm = new PrmTrainer(prmModel, cfg.prm());
+                 ServerSet servers = ServerSet.start(cfg)) {
+                Parts parts = new Parts(cfg, train, held, servers, scorer, policy, prm);
+                return loop(parts, options, Start.from(parts, options.resume() ? latest : Optional.empty()));
+            }
+        }
+    }
+
+    private static TrainConfig withOverrides(TrainConfig config, RunOptions options) {
         if (options.steps() != null) {
             config = config.withRun(config.run().withSteps(options.steps()));
         }
         if (options.out() != null) {
             config = config.withRun(config.run().withOut(options.out()));
         }
-        PrintStream log = options.progress();
-        Path out = config.run().out().toAbsolutePath();
+        return config;
+    }
+
+    /** Refuses to overwrite a previous run unless resuming; the newest checkpoint, if any. */
+    private static Optional<Path> checkOutputDirectory(TrainConfig cfg, RunOptions options) throws IOException {
+        Path out = cfg.run().out().toAbsolutePath();
         Path checkpoints = out.resolve("checkpoints");
         Optional<Path> latest = Checkpoint.latest(checkpoints);
         if (!options.resume() && (latest.isPresent() || Files.exists(out.resolve("metrics.jsonl")))) {
@@ -55,112 +89,89 @@ public final class PrimeTraining {
                     + " --resume to continue it, or choose another --out");
         }
         if (options.resume() && latest.isEmpty()) {
-            log.println("prime4j train: no checkpoint in " + checkpoints + "; starting from step 0");
+            options.progress().println("prime4j train: no checkpoint in " + checkpoints + "; starting from step 0");
         }
-        if (latest.isPresent() && options.resume() && stepOf(latest.get()) >= config.run().steps()) {
+        if (latest.isPresent() && options.resume() && stepOf(latest.get()) >= cfg.run().steps()) {
             throw new IllegalStateException("the newest checkpoint " + latest.get() + " is already at step "
-                    + stepOf(latest.get()) + " >= run.steps = " + config.run().steps() + "; raise --steps to continue");
+                    + stepOf(latest.get()) + " >= run.steps = " + cfg.run().steps() + "; raise --steps to continue");
         }
+        return latest;
+    }
 
-        PromptDataset.Options reading = config.data().readOptions();
-        PromptDataset train = PromptDataset.read(config.data().train(), reading, w -> log.println("prime4j train: " + w));
-        PromptDataset held = config.data().eval() == null ? null
-                : PromptDataset.read(config.data().eval(), reading, w -> log.println("prime4j train: " + w));
-        VerifierRegistry registry = options.verifiers() != null ? options.verifiers()
-                : config.verifier().pluginDir() != null ? VerifierRegistry.withPlugins(List.of(config.verifier().pluginDir()))
-                : VerifierRegistry.builtIn();
-
-        Files.createDirectories(out);
-        MetricsLog.JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("train-config.json").toFile(), config);
-        DjlRuntime.offline();
-        TrainConfig cfg = config;
-        try (OutcomeScorer scorer = new OutcomeScorer(registry, options.extraVerifiers(), cfg.verifier().parallelism(),
-                Duration.ofMillis(Math.round(cfg.verifier().deadlineSeconds() * 1000)))) {
-            List<PromptItem> all = new ArrayList<>(train.items());
-            if (held != null) {
-                all.addAll(held.items());
-            }
-            try {
-                scorer.prepare(all);
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
-            try (CausalLM policyModel = CausalLM.load(cfg.model().policy());
-                 CausalLM prmModel = CausalLM.load(cfg.model().prm());
-                 PolicyTrainer policy = new PolicyTrainer(policyModel, cfg.policy().settings());
-                 PrmTrainer prm = new PrmTrainer(prmModel, cfg.prm().settings());
-                 ServerSet servers = ServerSet.start(cfg)) {
-                return loop(cfg, options, latest, train, held, servers, scorer, policy, prm);
-            }
+    /** Lets every verifier check every item's ground truth up front (a bad line fails now, not at step 40). */
+    private static void prepare(OutcomeScorer scorer, PromptDataset train, PromptDataset held) throws IOException {
+        List<PromptItem> all = new ArrayList<>(train.items());
+        if (held != null) {
+            all.addAll(held.items());
+        }
+        try {
+            scorer.prepare(all);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 
-    private static TrainingSummary loop(TrainConfig cfg, RunOptions options, Optional<Path> latest,
-                                        PromptDataset train, PromptDataset held, ServerSet servers,
-                                        OutcomeScorer scorer, PolicyTrainer policy, PrmTrainer prm)
-            throws IOException {
+    /** What a run is made of; all of it lives as long as the run. */
+    private record Parts(TrainConfig cfg, PromptDataset train, PromptDataset held, ServerSet servers,
+                         OutcomeScorer scorer, PolicyTrainer policy, PrmTrainer prm) {}
+
+    /** Where the loop starts: step 0, or a checkpoint's step and data cursor with its trainer states restored. */
+    private record Start(int step, DataCursor cursor, Path checkpoint) {
+
+        static Start from(Parts p, Optional<Path> checkpoint) throws IOException {
+            if (checkpoint.isEmpty()) {
+                return new Start(0, DataCursor.START, null);
+            }
+            Checkpoint c = Checkpoint.load(checkpoint.get());
+            if (c.seed() != p.cfg().run().seed()) {
+                throw new IllegalStateException(checkpoint.get() + " was written with run.seed " + c.seed()
+                        + " but the config says " + p.cfg().run().seed() + ": a resumed run must keep its seed");
+            }
+            p.policy().restore(c.policy());
+            p.prm().restore(c.prm());
+            return new Start(c.step(), c.cursor(), checkpoint.get());
+        }
+    }
+
+    private static TrainingSummary loop(Parts p, RunOptions options, Start start) throws IOException {
+        TrainConfig cfg = p.cfg();
         PrintStream log = options.progress();
         Path out = cfg.run().out().toAbsolutePath();
         Path checkpoints = out.resolve("checkpoints");
         WeightPublisher publisher = new WeightPublisher(out.resolve("weights"), cfg.run().publishDtype(),
                 cfg.model().policy());
-        int first = 0;
-        DataCursor cursor = DataCursor.START;
-        Path lastCheckpoint = null;
-        if (options.resume() && latest.isPresent()) {
-            Checkpoint c = Checkpoint.load(latest.get());
-            if (c.seed() != cfg.run().seed()) {
-                throw new IllegalStateException(latest.get() + " was written with run.seed " + c.seed()
-                        + " but the config says " + cfg.run().seed() + ": a resumed run must keep its seed");
-            }
-            policy.restore(c.policy());
-            prm.restore(c.prm());
-            first = c.step();
-            cursor = c.cursor();
-            lastCheckpoint = latest.get();
-        }
-        PromptOrder order = new PromptOrder(train.size(), cfg.run().seed(), cursor);
-        PrimeStep stepper = new PrimeStep(cfg, train, order, servers, scorer, prm, policy, publisher);
+        PromptOrder order = new PromptOrder(p.train().size(), cfg.run().seed(), start.cursor());
+        PrimeStep stepper = new PrimeStep(cfg, p.train(), order, p.servers(), p.scorer(), p.prm(), p.policy(),
+                publisher);
+        int first = start.step();
         if (first > 0) {
             // The servers started from the initial weights: bring them to the checkpoint's policy first.
-            int resumed = first;
             stepper.setPublished(StepClock.once(first, Phase.PUBLISH,
-                    () -> publisher.publish(resumed, policy.model(), servers.policy())));
-            log.println("prime4j train: resumed from " + latest.get() + " (step " + first + ")");
+                    () -> publisher.publish(first, p.policy().model(), p.servers().policy())));
+            log.println("prime4j train: resumed from " + start.checkpoint() + " (step " + first + ")");
         }
-        HeldOutEval eval = held == null ? null
-                : new HeldOutEval(held.items(), cfg.data().evalLimit(), cfg.rollout().maxTokens());
+        HeldOutEval eval = p.held() == null ? null
+                : new HeldOutEval(p.held().items(), cfg.data().evalLimit(), cfg.rollout().maxTokens());
 
-        AtomicBoolean stop = options.stop();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await(options.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "prime4j-train-stop");
-        if (options.shutdownHook()) {
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
         List<StepMetrics> done = new ArrayList<>();
+        Path lastCheckpoint = start.checkpoint();
         int last = first;
         boolean interrupted = false;
-        try (MetricsLog metrics = MetricsLog.open(out.resolve("metrics.jsonl"), first)) {
+        try (StopOnSignal signal = StopOnSignal.install(options);
+             MetricsLog metrics = MetricsLog.open(out.resolve("metrics.jsonl"), first)) {
             for (int step = first + 1; step <= cfg.run().steps(); step++) {
                 StepMetrics m = stepper.run(step);
                 if (eval != null && cfg.run().evalEvery() > 0 && step % cfg.run().evalEvery() == 0) {
                     long t0 = System.nanoTime();
                     double acc = StepClock.once(step, Phase.EVAL,
-                            () -> eval.accuracy(servers.policy(), stepper.tokens(), scorer));
+                            () -> eval.accuracy(p.servers().policy(), stepper.tokens(), p.scorer()));
                     m = m.withEvalAccuracy(acc, (System.nanoTime() - t0) / 1e9);
                 }
                 last = step;
                 options.onStep().accept(m);
-                interrupted = stop.get() && step < cfg.run().steps();
+                interrupted = signal.stopRequested() && step < cfg.run().steps();
                 boolean due = step == cfg.run().steps() || interrupted
                         || (cfg.run().checkpointEvery() > 0 && step % cfg.run().checkpointEvery() == 0);
                 // Metrics first: a kill between the two leaves a line that --resume drops, never a checkpoint
@@ -168,7 +179,7 @@ public final class PrimeTraining {
                 metrics.write(m);
                 done.add(m);
                 if (due) {
-                    lastCheckpoint = checkpoint(step, order.cursor(), cfg, policy, prm, checkpoints);
+                    lastCheckpoint = checkpoint(step, order.cursor(), cfg, p.policy(), p.prm(), checkpoints);
                     Checkpoint.prune(checkpoints, cfg.run().keepCheckpoints());
                 }
                 log.println(progressLine(m, cfg.run().steps(), due ? lastCheckpoint : null));
@@ -178,7 +189,45 @@ public final class PrimeTraining {
                     break;
                 }
             }
-        } finally {
+        }
+        return new TrainingSummary(out, first, last, done, lastCheckpoint, stepper.published(), interrupted);
+    }
+
+    /**
+     * SIGTERM/SIGINT ask the loop to stop after the current step; the JVM's shutdown then waits (up to the
+     * grace period) until the loop has written its checkpoint.
+     */
+    private static final class StopOnSignal implements AutoCloseable {
+        private final RunOptions options;
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private final Thread hook;
+
+        private StopOnSignal(RunOptions options) {
+            this.options = options;
+            this.hook = new Thread(() -> {
+                options.stop().set(true);
+                try {
+                    finished.await(options.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "prime4j-train-stop");
+        }
+
+        static StopOnSignal install(RunOptions options) {
+            StopOnSignal s = new StopOnSignal(options);
+            if (options.shutdownHook()) {
+                Runtime.getRuntime().addShutdownHook(s.hook);
+            }
+            return s;
+        }
+
+        boolean stopRequested() {
+            return options.stop().get();
+        }
+
+        @Override
+        public void close() {
             finished.countDown();
             if (options.shutdownHook()) {
                 try {
@@ -188,7 +237,6 @@ public final class PrimeTraining {
                 }
             }
         }
-        return new TrainingSummary(out, first, last, done, lastCheckpoint, stepper.published(), interrupted);
     }
 
     private static Path checkpoint(int step, DataCursor cursor, TrainConfig cfg, PolicyTrainer policy, PrmTrainer prm,

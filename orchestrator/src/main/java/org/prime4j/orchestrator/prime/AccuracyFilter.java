@@ -1,5 +1,8 @@
 package org.prime4j.orchestrator.prime;
 
+import org.prime4j.orchestrator.settings.Checks;
+import org.prime4j.orchestrator.settings.FieldError;
+
 /**
  * PRIME's online prompt filter: keep a prompt only when the mean verifier score of its K samples lies in
  * [lower, upper] (inclusive; paper: [0.2, 0.8]). Groups that are all right or all wrong carry no RLOO signal
@@ -13,9 +16,10 @@ public record AccuracyFilter(double lower, double upper) {
     public static final AccuracyFilter PAPER = new AccuracyFilter(0.2, 0.8);
 
     public AccuracyFilter {
-        if (!(0 <= lower && lower <= upper && upper <= 1)) {
-            throw new IllegalArgumentException(
-                    "filter bounds need 0 <= lower <= upper <= 1, got [" + lower + ", " + upper + "]");
+        Checks.within("lower", lower, 0, 1);
+        Checks.within("upper", upper, 0, 1);
+        if (lower > upper) {
+            throw new FieldError("upper", "must be >= lower (" + lower + "), got " + upper);
         }
     }
 

@@ -1,37 +1,43 @@
 package org.prime4j.orchestrator.prime;
 
-/**
- * How advantages are formed from PRIME's two reward sources.
- *
- * @param estimator    which estimator (PRIME's RLOO by default)
- * @param processCoef  c_p, weight of the implicit process rewards (paper: 5)
- * @param outcomeCoef  c_o, weight of the verifier's outcome rewards (paper: 5)
- * @param gamma        discount of the returns (paper: 1)
- * @param rewardNorm   scaling of process rewards before RLOO (paper: batch_norm)
- */
-public record AdvantageConfig(
-        AdvantageEstimator estimator, double processCoef, double outcomeCoef, double gamma, RewardNorm rewardNorm) {
+import org.prime4j.orchestrator.settings.Checks;
+import org.prime4j.orchestrator.settings.FieldError;
 
-    public static final AdvantageConfig PAPER =
-            new AdvantageConfig(AdvantageEstimator.PRIME_RLOO, 5.0, 5.0, 1.0, RewardNorm.BATCH_NORM);
+/**
+ * How advantages are formed from PRIME's two reward sources (design step 8), exactly as the {@code advantage:}
+ * section of a run's YAML gives it: a missing value takes the paper's, a bad one fails here, naming the field.
+ *
+ * @param estimator   prime_rloo (paper), grpo or reinforce_baseline
+ * @param processCoef c_p, weight of the implicit process rewards (paper: 5; 0 gives outcome-only RLOO)
+ * @param outcomeCoef c_o, weight of the verifier's outcome rewards (paper: 5)
+ * @param gamma       discount of the returns (paper: 1)
+ * @param rewardNorm  scaling of process rewards before RLOO (paper: batch_norm)
+ */
+public record AdvantageConfig(AdvantageEstimator estimator, Double processCoef, Double outcomeCoef, Double gamma,
+                              RewardNorm rewardNorm) {
+
+    public static final AdvantageConfig PAPER = new AdvantageConfig(null, null, null, null, null);
 
     public AdvantageConfig {
-        if (estimator == null) {
-            throw new IllegalArgumentException("advantage.estimator must be set");
+        estimator = Checks.orDefault(estimator, AdvantageEstimator.PRIME_RLOO);
+        processCoef = Checks.orDefault(processCoef, 5.0);
+        outcomeCoef = Checks.orDefault(outcomeCoef, 5.0);
+        if (!Double.isFinite(processCoef)) {
+            throw new FieldError("process_coef", "must be finite, got " + processCoef);
         }
-        if (rewardNorm == null) {
-            throw new IllegalArgumentException("advantage.reward_norm must be set");
+        if (!Double.isFinite(outcomeCoef)) {
+            throw new FieldError("outcome_coef", "must be finite, got " + outcomeCoef);
         }
-        if (!(gamma >= 0 && gamma <= 1)) {
-            throw new IllegalArgumentException("advantage.gamma must lie in [0, 1], got " + gamma);
-        }
-        if (!Double.isFinite(processCoef) || !Double.isFinite(outcomeCoef)) {
-            throw new IllegalArgumentException("advantage coefficients must be finite");
-        }
+        gamma = Checks.within("gamma", Checks.orDefault(gamma, 1.0), 0, 1);
+        rewardNorm = Checks.orDefault(rewardNorm, RewardNorm.BATCH_NORM);
     }
 
     /** The paper's baseline: the same RLOO on outcome rewards alone. */
     public static AdvantageConfig outcomeOnlyRloo() {
-        return new AdvantageConfig(AdvantageEstimator.PRIME_RLOO, 0.0, 5.0, 1.0, RewardNorm.BATCH_NORM);
+        return PAPER.withProcessCoef(0.0);
+    }
+
+    public AdvantageConfig withProcessCoef(double c) {
+        return new AdvantageConfig(estimator, c, outcomeCoef, gamma, rewardNorm);
     }
 }

@@ -28,11 +28,6 @@ public abstract class ModelTrainer implements AutoCloseable {
         trained.restore(state);
     }
 
-    /** Learning-rate schedules; the moments are kept. */
-    public void setLearningRate(double lr) {
-        trained.optimizer().setLearningRate(lr);
-    }
-
     /** Optimizer steps taken so far. */
     public long steps() {
         return trained.optimizer().steps();

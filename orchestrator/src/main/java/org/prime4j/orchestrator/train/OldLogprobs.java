@@ -1,6 +1,5 @@
 package org.prime4j.orchestrator.train;
 
-import java.util.Locale;
 
 /** Where PPO's old (behaviour) log-probs come from (docs/design.md step 9). */
 public enum OldLogprobs {
@@ -19,7 +18,4 @@ public enum OldLogprobs {
         throw new IllegalArgumentException("old_logprobs must be trainer or server; got " + s);
     }
 
-    public String configName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
 }

@@ -1,59 +1,56 @@
 package org.prime4j.orchestrator.train;
 
+import org.prime4j.orchestrator.settings.Checks;
+import org.prime4j.orchestrator.settings.FieldError;
+
 /**
- * Hyper-parameters of the PPO policy update (docs/design.md step 9).
+ * The PPO update of the policy (design step 9), exactly as the {@code policy:} section of a run's YAML gives it:
+ * a missing value takes its default (the paper's where it has one), a bad one fails here, naming the field.
  *
- * @param lr             AdamW learning rate
- * @param clipEps        PPO clip range epsilon: the ratio is clipped to [1 - eps, 1 + eps]
- * @param miniBatchSize  responses per optimizer step (the batch is cut in order, the last one may be smaller)
- * @param microBatchSize responses per forward/backward pass inside a mini-batch
- * @param epochs         passes over the batch (paper: 1)
- * @param maxGradNorm    global-norm clip; <= 0 disables it
- * @param oldLogprobs    trainer (recomputed before the first update) or server (the sampler's)
- * @param klCoef         weight of the k3 KL estimate to the reference model (0: off, the paper's setting)
- * @param entropyCoef    weight of the entropy bonus (0: off, the paper's setting)
- * @param weightDecay    AdamW's decoupled weight decay
+ * @param lr          AdamW learning rate (paper: 5e-7 at 7B)
+ * @param clip        PPO clip range epsilon: the ratio is clipped to [1 - clip, 1 + clip]
+ * @param miniBatch   responses per optimizer step (the batch is cut in order, the last one may be smaller)
+ * @param microBatch  responses per forward/backward pass inside a mini-batch (gradients accumulate)
+ * @param epochs      passes over the batch (paper: 1)
+ * @param maxGradNorm global-norm clip (<= 0: off)
+ * @param oldLogprobs trainer (recomputed before the first update, default) or server (the sampler's)
+ * @param klCoef      weight of the k3 KL estimate to the reference (paper: 0, off)
+ * @param entropyCoef weight of the entropy bonus (paper: 0, off)
+ * @param weightDecay AdamW's decoupled weight decay
  */
-public record PolicySettings(double lr, double clipEps, int miniBatchSize, int microBatchSize, int epochs,
-                             double maxGradNorm, OldLogprobs oldLogprobs, double klCoef, double entropyCoef,
-                             double weightDecay) {
+public record PolicySettings(Double lr, Double clip, Integer miniBatch, Integer microBatch, Integer epochs,
+                             Double maxGradNorm, OldLogprobs oldLogprobs, Double klCoef, Double entropyCoef,
+                             Double weightDecay) {
 
     public PolicySettings {
-        if (!(lr >= 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("policy lr must be >= 0 and finite, got " + lr);
+        lr = Checks.nonNegative("lr", Checks.orDefault(lr, 5e-7));
+        clip = Checks.orDefault(clip, 0.2);
+        if (!(clip > 0 && clip < 1)) {
+            throw new FieldError("clip", "must lie in (0, 1), got " + clip);
         }
-        if (!(clipEps > 0 && clipEps < 1)) {
-            throw new IllegalArgumentException("policy clip_eps must be in (0, 1), got " + clipEps);
+        miniBatch = Checks.atLeast("mini_batch", Checks.orDefault(miniBatch, 256), 1);
+        microBatch = Checks.atLeast("micro_batch", Checks.orDefault(microBatch, 8), 1);
+        if (microBatch > miniBatch) {
+            throw new FieldError("micro_batch", "must be <= mini_batch (" + miniBatch + "), got " + microBatch);
         }
-        if (miniBatchSize <= 0) {
-            throw new IllegalArgumentException("policy mini_batch_size must be > 0, got " + miniBatchSize);
+        epochs = Checks.atLeast("epochs", Checks.orDefault(epochs, 1), 1);
+        maxGradNorm = Checks.orDefault(maxGradNorm, 1.0);
+        if (maxGradNorm.isNaN()) {
+            throw new FieldError("max_grad_norm", "must be a number");
         }
-        if (microBatchSize <= 0 || microBatchSize > miniBatchSize) {
-            throw new IllegalArgumentException("policy micro_batch_size must be in [1, mini_batch_size = "
-                    + miniBatchSize + "], got " + microBatchSize);
-        }
-        if (epochs <= 0) {
-            throw new IllegalArgumentException("policy epochs must be > 0, got " + epochs);
-        }
-        if (Double.isNaN(maxGradNorm)) {
-            throw new IllegalArgumentException("policy max_grad_norm must be a number");
-        }
-        if (oldLogprobs == null) {
-            throw new IllegalArgumentException("policy old_logprobs must be given (trainer or server)");
-        }
-        if (!(klCoef >= 0) || Double.isInfinite(klCoef)) {
-            throw new IllegalArgumentException("policy kl_coef must be >= 0 and finite, got " + klCoef);
-        }
-        if (!(entropyCoef >= 0) || Double.isInfinite(entropyCoef)) {
-            throw new IllegalArgumentException("policy entropy_coef must be >= 0 and finite, got " + entropyCoef);
-        }
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("policy weight_decay must be >= 0, got " + weightDecay);
-        }
+        oldLogprobs = Checks.orDefault(oldLogprobs, OldLogprobs.TRAINER);
+        klCoef = Checks.nonNegative("kl_coef", Checks.orDefault(klCoef, 0.0));
+        entropyCoef = Checks.nonNegative("entropy_coef", Checks.orDefault(entropyCoef, 0.0));
+        weightDecay = Checks.nonNegative("weight_decay", Checks.orDefault(weightDecay, 0.01));
     }
 
-    /** Paper defaults: clip 0.2, one epoch, clip norm 1.0, trainer old log-probs, no KL, no entropy, wd 0.01. */
-    public static PolicySettings defaults(double lr, int miniBatchSize, int microBatchSize) {
-        return new PolicySettings(lr, 0.2, miniBatchSize, microBatchSize, 1, 1.0, OldLogprobs.TRAINER, 0, 0, 0.01);
+    /** Every value at its default. */
+    public static PolicySettings defaults() {
+        return new PolicySettings(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** The defaults around a learning rate and batch sizes. */
+    public static PolicySettings defaults(double lr, int miniBatch, int microBatch) {
+        return new PolicySettings(lr, null, miniBatch, microBatch, null, null, null, null, null, null);
     }
 }

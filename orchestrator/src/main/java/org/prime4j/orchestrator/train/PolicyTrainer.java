@@ -67,7 +67,7 @@ public final class PolicyTrainer extends ModelTrainer {
         double[] mismatch = server ? mismatch(batch, trainerOld) : new double[] {Double.NaN, Double.NaN};
         long tokens = ResponseBatch.tokens(batch);
 
-        List<int[]> minis = ResponseBatch.ranges(0, n, settings.miniBatchSize());
+        List<int[]> minis = ResponseBatch.ranges(0, n, settings.miniBatch());
         int steps = minis.size() * settings.epochs();
         double[] stepLosses = new double[steps];
         double[] stepNorms = new double[steps];
@@ -77,7 +77,7 @@ public final class PolicyTrainer extends ModelTrainer {
             for (int[] mini : minis) {
                 long miniTokens = ResponseBatch.tokens(batch.subList(mini[0], mini[1]));
                 double loss = 0;
-                for (int[] micro : ResponseBatch.ranges(mini[0], mini[1], settings.microBatchSize())) {
+                for (int[] micro : ResponseBatch.ranges(mini[0], mini[1], settings.microBatch())) {
                     loss += backward(batch, micro, old, ref, advantages, reference, miniTokens, sums);
                 }
                 stepLosses[s] = loss;
@@ -110,7 +110,7 @@ public final class PolicyTrainer extends ModelTrainer {
             // zero-weighted gradient would still be NaN; clamped as verl does against extreme log-ratios.
             NDArray ratio = lp.sub(oldLp).mul(mask).clip(-MAX_LOG_RATIO, MAX_LOG_RATIO).exp();
             NDArray unclipped = adv.neg().mul(ratio);
-            NDArray clipped = adv.neg().mul(ratio.clip(1 - settings.clipEps(), 1 + settings.clipEps()));
+            NDArray clipped = adv.neg().mul(ratio.clip(1 - settings.clip(), 1 + settings.clip()));
             NDArray tokenLoss = unclipped.maximum(clipped);
             NDArray refDiff = rb.scatter(call, slice(ref, range)).sub(lp).mul(mask)
                     .clip(-MAX_LOG_RATIO, MAX_LOG_RATIO);
@@ -173,8 +173,8 @@ public final class PolicyTrainer extends ModelTrainer {
 
     private List<int[]> microBatches(int n) {
         List<int[]> out = new java.util.ArrayList<>();
-        for (int[] mini : ResponseBatch.ranges(0, n, settings.miniBatchSize())) {
-            out.addAll(ResponseBatch.ranges(mini[0], mini[1], settings.microBatchSize()));
+        for (int[] mini : ResponseBatch.ranges(0, n, settings.miniBatch())) {
+            out.addAll(ResponseBatch.ranges(mini[0], mini[1], settings.microBatch()));
         }
         return out;
     }

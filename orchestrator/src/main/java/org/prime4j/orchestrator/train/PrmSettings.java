@@ -1,41 +1,46 @@
 package org.prime4j.orchestrator.train;
 
+import org.prime4j.orchestrator.settings.Checks;
+import org.prime4j.orchestrator.settings.FieldError;
+
 /**
- * Hyper-parameters of the implicit PRM's update.
+ * The implicit PRM's update (design step 6), exactly as the {@code prm:} section of a run's YAML gives it: a
+ * missing value takes its default, a bad one fails here, naming the field.
  *
- * @param lr             AdamW learning rate (a first-class knob for small models: docs/design.md "Demo sizing")
- * @param beta           the implicit reward scale of r_t = beta * q_t (paper: 0.05)
- * @param update         after (paper default), before or none
- * @param microBatchSize responses per forward/backward pass (gradients accumulate over micro-batches)
- * @param maxGradNorm    global-norm clip; <= 0 disables it
- * @param weightDecay    AdamW's decoupled weight decay
+ * @param lr          AdamW learning rate (paper: 1e-6 at 7B; a first-class knob for small models, see
+ *                    docs/design.md "Demo sizing")
+ * @param beta        the implicit reward scale of r_t = beta * q_t (paper: 0.05)
+ * @param update      after (paper), before or none
+ * @param microBatch  responses per forward/backward pass (gradients accumulate over micro-batches)
+ * @param maxGradNorm global-norm clip (<= 0: off)
+ * @param weightDecay AdamW's decoupled weight decay (verl's 0.01)
  */
-public record PrmSettings(double lr, double beta, PrmUpdate update, int microBatchSize, double maxGradNorm,
-                          double weightDecay) {
+public record PrmSettings(Double lr, Double beta, PrmUpdate update, Integer microBatch, Double maxGradNorm,
+                          Double weightDecay) {
 
     public PrmSettings {
-        if (!(lr >= 0) || Double.isInfinite(lr)) {
-            throw new IllegalArgumentException("prm lr must be >= 0 and finite, got " + lr);
+        lr = Checks.nonNegative("lr", Checks.orDefault(lr, 1e-6));
+        beta = Checks.positive("beta", Checks.orDefault(beta, 0.05));
+        update = Checks.orDefault(update, PrmUpdate.AFTER);
+        microBatch = Checks.atLeast("micro_batch", Checks.orDefault(microBatch, 8), 1);
+        maxGradNorm = Checks.orDefault(maxGradNorm, 1.0);
+        if (maxGradNorm.isNaN()) {
+            throw new FieldError("max_grad_norm", "must be a number");
         }
-        if (!(beta > 0) || Double.isInfinite(beta)) {
-            throw new IllegalArgumentException("prm beta must be > 0 and finite, got " + beta);
-        }
-        if (update == null) {
-            throw new IllegalArgumentException("prm update mode must be given (after, before or none)");
-        }
-        if (microBatchSize <= 0) {
-            throw new IllegalArgumentException("prm micro_batch_size must be > 0, got " + microBatchSize);
-        }
-        if (Double.isNaN(maxGradNorm)) {
-            throw new IllegalArgumentException("prm max_grad_norm must be a number");
-        }
-        if (!(weightDecay >= 0)) {
-            throw new IllegalArgumentException("prm weight_decay must be >= 0, got " + weightDecay);
-        }
+        weightDecay = Checks.nonNegative("weight_decay", Checks.orDefault(weightDecay, 0.01));
     }
 
-    /** Paper defaults around a learning rate: beta 0.05, update after, clip 1.0, weight decay 0.01 (verl's). */
-    public static PrmSettings defaults(double lr, int microBatchSize) {
-        return new PrmSettings(lr, 0.05, PrmUpdate.AFTER, microBatchSize, 1.0, 0.01);
+    /** Every value at its default. */
+    public static PrmSettings defaults() {
+        return new PrmSettings(null, null, null, null, null, null);
+    }
+
+    /** The defaults around a learning rate and micro-batch. */
+    public static PrmSettings defaults(double lr, int microBatch) {
+        return new PrmSettings(lr, null, null, microBatch, null, null);
+    }
+
+    public PrmSettings withUpdate(PrmUpdate u) {
+        return new PrmSettings(lr, beta, u, microBatch, maxGradNorm, weightDecay);
     }
 }

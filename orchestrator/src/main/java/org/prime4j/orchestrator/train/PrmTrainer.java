@@ -87,7 +87,7 @@ public final class PrmTrainer extends ModelTrainer {
     private float[][] forward(List<TrainSample> batch, boolean train) {
         float[][] out = new float[batch.size()][];
         int n = batch.size();
-        for (int[] range : ResponseBatch.ranges(0, n, settings.microBatchSize())) {
+        for (int[] range : ResponseBatch.ranges(0, n, settings.microBatch())) {
             List<TrainSample> micro = batch.subList(range[0], range[1]);
             ResponseBatch rb = new ResponseBatch(micro);
             try (NDManager call = trained.scope();

@@ -1,6 +1,5 @@
 package org.prime4j.orchestrator.train;
 
-import java.util.Locale;
 
 /** When the implicit PRM is updated relative to computing the process rewards (docs/design.md step 6). */
 public enum PrmUpdate {
@@ -21,7 +20,4 @@ public enum PrmUpdate {
         throw new IllegalArgumentException("prm_update must be one of after, before, none; got " + s);
     }
 
-    public String configName() {
-        return name().toLowerCase(Locale.ROOT);
-    }
 }

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.prime4j.orchestrator.settings.FieldError;
 
 /** PRIME's reward and advantage math against fixtures from an independent PyTorch implementation. */
 class PrimeMathOracleTest {
@@ -64,9 +65,9 @@ class PrimeMathOracleTest {
         assertClose(AdvantageEstimator.advantages(outcomeOnly, null, outcomes, lengths, k),
                 ragged(e.get("advantages_outcome_only")), 1e-8);
 
-        AdvantageConfig grpo = new AdvantageConfig(AdvantageEstimator.GRPO, 0, 1, 1, norm);
+        AdvantageConfig grpo = new AdvantageConfig(AdvantageEstimator.GRPO, 0.0, 1.0, 1.0, norm);
         assertClose(AdvantageEstimator.advantages(grpo, null, outcomes, lengths, k), ragged(e.get("advantages_grpo")), TOL);
-        AdvantageConfig reinforce = new AdvantageConfig(AdvantageEstimator.REINFORCE_BASELINE, 0, 1, 1, norm);
+        AdvantageConfig reinforce = new AdvantageConfig(AdvantageEstimator.REINFORCE_BASELINE, 0.0, 1.0, 1.0, norm);
         assertClose(AdvantageEstimator.advantages(reinforce, null, outcomes, lengths, k),
                 ragged(e.get("advantages_reinforce")), TOL);
 
@@ -98,9 +99,11 @@ class PrimeMathOracleTest {
         assertThatThrownBy(() -> RlooAdvantage.process(new double[4][2], 1)).hasMessageContaining("at least 2");
         assertThatThrownBy(() -> ImplicitPrm.logRatios(new float[][] {{1, 2}}, new float[][] {{1}}))
                 .hasMessageContaining("response 0");
-        assertThatThrownBy(() -> new AccuracyFilter(0.9, 0.1)).hasMessageContaining("lower <= upper");
-        assertThatThrownBy(() -> new AdvantageConfig(AdvantageEstimator.GRPO, 1, 1, 1.5, RewardNorm.NONE))
-                .hasMessageContaining("gamma");
+        assertThatThrownBy(() -> new AccuracyFilter(0.9, 0.1))
+                .isInstanceOfSatisfying(FieldError.class, e -> assertThat(e.field()).isEqualTo("upper"))
+                .hasMessageContaining(">= lower (0.9)");
+        assertThatThrownBy(() -> new AdvantageConfig(AdvantageEstimator.GRPO, 1.0, 1.0, 1.5, RewardNorm.NONE))
+                .isInstanceOfSatisfying(FieldError.class, e -> assertThat(e.field()).isEqualTo("gamma"));
     }
 
     private static void assertClose(double[][] actual, double[][] expected, double tol) {

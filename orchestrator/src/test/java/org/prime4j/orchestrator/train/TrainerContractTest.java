@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.prime4j.orchestrator.settings.FieldError;
 import org.prime4j.model.config.ModelConfig;
 import org.prime4j.model.io.HostTensor;
 import org.prime4j.model.nn.CausalLM;
@@ -143,7 +144,7 @@ class TrainerContractTest {
     void repeatedPrmStepsFitTheOutcomes() {
         List<TrainSample> batch = batch(false, null);
         try (CausalLM m = model();
-             PrmTrainer prm = new PrmTrainer(m, new PrmSettings(0.02, 0.5, PrmUpdate.AFTER, 4, 1.0, 0))) {
+             PrmTrainer prm = new PrmTrainer(m, new PrmSettings(0.02, 0.5, PrmUpdate.AFTER, 4, 1.0, 0.0))) {
             PrmResult first = prm.step(batch, 2);
             PrmResult last = first;
             for (int i = 0; i < 8; i++) {
@@ -232,7 +233,7 @@ class TrainerContractTest {
                 Arrays.fill(adv[i], i % 2 == 0 ? 1.0 : -1.0);
             }
             try (PolicyTrainer ppo = new PolicyTrainer(m, new PolicySettings(1e-3, 0.2, 4, 2, 1, 1.0,
-                    OldLogprobs.SERVER, 0.1, 0, 0))) {
+                    OldLogprobs.SERVER, 0.1, 0.0, 0.0))) {
                 PolicyResult r = ppo.update(batch, adv);
                 assertThat(r.loss()).isFinite();
                 assertThat(r.gradNorm()).isFinite();
@@ -294,12 +295,13 @@ class TrainerContractTest {
                 .hasMessageContaining("serverLogprobs[0]");
         assertThatThrownBy(() -> new TrainSample(new int[] {1}, new int[] {1}, null, null, 1.5))
                 .hasMessageContaining("outcome");
-        assertThatThrownBy(() -> new PolicySettings(1e-3, 0.2, 4, 8, 1, 1, OldLogprobs.TRAINER, 0, 0, 0))
-                .hasMessageContaining("micro_batch_size");
+        assertThatThrownBy(() -> new PolicySettings(1e-3, 0.2, 4, 8, 1, 1.0, OldLogprobs.TRAINER, 0.0, 0.0, 0.0))
+                .isInstanceOfSatisfying(FieldError.class, e -> assertThat(e.field()).isEqualTo("micro_batch"))
+                .hasMessageContaining("mini_batch (4)");
         assertThatThrownBy(() -> PrmUpdate.parse("later")).hasMessageContaining("prm_update");
         try (CausalLM m = model(); PrmTrainer prm = new PrmTrainer(m, settings(PrmUpdate.AFTER));
-             PolicyTrainer ppo = new PolicyTrainer(m, new PolicySettings(1e-3, 0.2, 4, 2, 1, 1,
-                     OldLogprobs.SERVER, 0, 0, 0))) {
+             PolicyTrainer ppo = new PolicyTrainer(m, new PolicySettings(1e-3, 0.2, 4, 2, 1, 1.0,
+                     OldLogprobs.SERVER, 0.0, 0.0, 0.0))) {
             List<TrainSample> batch = batch(false, null);
             assertThatThrownBy(() -> prm.step(batch, 3)).hasMessageContaining("groups of 3");
             double[][] adv = new double[4][3];

@@ -29,8 +29,6 @@ public final class CompletionService {
     /** vLLM clamps -inf log-probs (tokens cut by top-k/top-p) to this, so the JSON stays standard. */
     static final double LOGPROB_FLOOR = -9999.0;
 
-    private static final int DEFAULT_MAX_TOKENS = 16;
-
     private final ServingModel model;
     private final BatchScheduler scheduler;
     private final ServedModels served;
@@ -46,15 +44,9 @@ public final class CompletionService {
     /** A prompt as token ids, with its text when the client sent text (echo repeats it verbatim). */
     private record Prompt(int[] ids, String text) {}
 
-    /** The request after defaults and validation. */
-    private record Settings(
-            int n, double temperature, double topP, int topK, Integer maxTokens, Long seed, List<String> stop,
-            Set<Integer> stopTokenIds, boolean includeStop, boolean ignoreEos, boolean skipSpecial,
-            Integer logprobs, boolean echo, Integer promptLogprobs, boolean tokensAsIds, boolean returnTokenIds) {}
-
     public CompletionResponse complete(CompletionRequest req) {
         served.resolve(req.model()); // vLLM answers an unknown model (404) before judging the parameters
-        Settings s = settings(req);
+        CompletionSettings s = CompletionSettings.of(req, model, maxLogprobs);
         List<Prompt> prompts = prompts(req.prompt());
         for (Prompt p : prompts) {
             checkLength(p.ids().length, s.maxTokens());
@@ -70,7 +62,7 @@ public final class CompletionService {
     /** A request's work in the scheduler's queue, with the model it was resolved to. */
     private record Queued(ServedModels.Target target, BatchScheduler.Submission work) {}
 
-    private BatchScheduler.Submission enqueue(ServedModels.Target target, Settings s, List<Prompt> prompts,
+    private BatchScheduler.Submission enqueue(ServedModels.Target target, CompletionSettings s, List<Prompt> prompts,
             int scoreK) {
         List<ScoreRequest> toScore = new ArrayList<>();
         List<SequenceRequest> toSample = new ArrayList<>();
@@ -93,7 +85,7 @@ public final class CompletionService {
         return scheduler.submit(toScore, toSample);
     }
 
-    private CompletionResponse respond(Queued queued, Settings s, List<Prompt> prompts, int scoreK) {
+    private CompletionResponse respond(Queued queued, CompletionSettings s, List<Prompt> prompts, int scoreK) {
         BatchScheduler.Submission work = queued.work();
         ServedModels.Target target = queued.target();
         // echo with max_tokens 0: vLLM scores the prompt and generates nothing
@@ -122,113 +114,9 @@ public final class CompletionService {
                 null, null, null);
     }
 
-    private Settings settings(CompletionRequest r) {
-        if (Boolean.TRUE.equals(r.stream())) {
-            throw ApiException.badRequest("stream is not supported by the embedded server; send stream: false.",
-                    "stream");
-        }
-        int n = orDefault(r.n(), 1);
-        if (n < 1) {
-            throw ApiException.badRequest("n must be at least 1, got " + n + ".", "n");
-        }
-        double temperature = orDefault(r.temperature(), 1.0);
-        if (!(temperature >= 0)) {
-            throw ApiException.badRequest("temperature must be non-negative, got " + temperature + ".", "temperature");
-        }
-        double topP = orDefault(r.topP(), 1.0);
-        if (!(topP > 0 && topP <= 1)) {
-            throw ApiException.badRequest("top_p must be in (0, 1], got " + topP + ".", "top_p");
-        }
-        int topK = orDefault(r.topK(), 0);
-        if (topK < -1) {
-            throw ApiException.badRequest("top_k must be 0 (disable), or at least 1, got " + topK + ".", "top_k");
-        }
-        boolean echo = Boolean.TRUE.equals(r.echo());
-        Integer maxTokens = maxTokens(r.maxTokens());
-        if (maxTokens != null && maxTokens < 1 && !(echo && maxTokens == 0)) {
-            throw ApiException.badRequest("max_tokens must be at least 1, got " + maxTokens + ".", "max_tokens");
-        }
-        Integer logprobs = r.logprobs();
-        if (logprobs != null) {
-            if (logprobs < 0) {
-                throw ApiException.badRequest("logprobs must be non-negative, got " + logprobs + ".", "logprobs");
-            }
-            if (logprobs > maxLogprobs) {
-                throw ApiException.badRequest("Requested sample logprobs of " + logprobs
-                        + ", which is greater than max allowed: " + maxLogprobs, "logprobs");
-            }
-        }
-        Integer promptLogprobs = r.promptLogprobs();
-        if (promptLogprobs != null) {
-            if (promptLogprobs < 0) {
-                throw ApiException.badRequest("prompt_logprobs must be non-negative, got " + promptLogprobs + ".",
-                        "prompt_logprobs");
-            }
-            if (promptLogprobs > maxLogprobs) {
-                throw ApiException.badRequest("Requested prompt logprobs of " + promptLogprobs
-                        + ", which is greater than max allowed: " + maxLogprobs, "prompt_logprobs");
-            }
-        }
-        Set<Integer> stopTokenIds = new HashSet<>();
-        if (r.stopTokenIds() != null) {
-            for (Integer id : r.stopTokenIds()) {
-                if (id == null || id < 0 || id >= model.vocabSize()) {
-                    throw ApiException.badRequest("stop_token_ids holds " + id + ", which is not a token id in [0, "
-                            + model.vocabSize() + ").", "stop_token_ids");
-                }
-                stopTokenIds.add(id);
-            }
-        }
-        return new Settings(n, temperature, topP, Math.max(topK, 0), maxTokens, r.seed(), stops(r.stop()),
-                stopTokenIds, Boolean.TRUE.equals(r.includeStopStrInOutput()), Boolean.TRUE.equals(r.ignoreEos()),
-                r.skipSpecialTokens() == null || r.skipSpecialTokens(), logprobs, echo, promptLogprobs,
-                Boolean.TRUE.equals(r.returnTokensAsTokenIds()), Boolean.TRUE.equals(r.returnTokenIds()));
-    }
-
-    /** Absent: vLLM's 16. Null: up to the context length (vLLM's meaning of None). */
-    private static Integer maxTokens(JsonNode node) {
-        if (node == null) {
-            return DEFAULT_MAX_TOKENS;
-        }
-        if (node.isNull()) {
-            return null;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
-            throw ApiException.badRequest("max_tokens must be an integer or null, got " + node + ".", "max_tokens");
-        }
-        return node.intValue();
-    }
-
     /** Tokens to generate for one prompt. */
-    private int maxTokens(Settings s, Prompt p) {
+    private int maxTokens(CompletionSettings s, Prompt p) {
         return s.maxTokens() != null ? s.maxTokens() : model.maxModelLen() - p.ids().length;
-    }
-
-    private static <T> T orDefault(T value, T fallback) {
-        return value == null ? fallback : value;
-    }
-
-    private static List<String> stops(JsonNode stop) {
-        if (stop == null || stop.isNull()) {
-            return List.of();
-        }
-        if (stop.isTextual()) {
-            return stop.asText().isEmpty() ? List.of() : List.of(stop.asText());
-        }
-        if (stop.isArray()) {
-            List<String> out = new ArrayList<>();
-            for (JsonNode s : stop) {
-                if (!s.isTextual()) {
-                    throw ApiException.badRequest("stop must be a string or a list of strings, got " + stop + ".",
-                            "stop");
-                }
-                if (!s.asText().isEmpty()) {
-                    out.add(s.asText());
-                }
-            }
-            return out;
-        }
-        throw ApiException.badRequest("stop must be a string or a list of strings, got " + stop + ".", "stop");
     }
 
     /** The four prompt shapes OpenAI allows: a string, token ids, a list of strings, a list of token-id lists. */
@@ -306,7 +194,7 @@ public final class CompletionService {
     /** A sequence cut where vLLM would report it: at a stop string, without a stopping token's text. */
     private record Trimmed(int[] ids, String text, String finishReason, Object stopReason) {}
 
-    private Trimmed trim(GeneratedSequence seq, Settings s) {
+    private Trimmed trim(GeneratedSequence seq, CompletionSettings s) {
         int[] ids = seq.tokenIds();
         if (!s.stop().isEmpty()) {
             // vLLM checks stop strings as text grows; the first prefix whose text holds one ends the sequence.
@@ -341,7 +229,7 @@ public final class CompletionService {
     }
 
     private CompletionResponse.Choice choice(
-            int index, Prompt p, PromptScores ps, GeneratedSequence seq, Trimmed t, Settings s) {
+            int index, Prompt p, PromptScores ps, GeneratedSequence seq, Trimmed t, CompletionSettings s) {
         String text = t.text();
         if (s.echo()) {
             text = (p.text() != null ? p.text() : model.detokenize(p.ids(), false)) + text;
@@ -354,7 +242,7 @@ public final class CompletionService {
     }
 
     private CompletionResponse.Logprobs logprobs(
-            Prompt p, PromptScores ps, GeneratedSequence seq, Trimmed t, Settings s) {
+            Prompt p, PromptScores ps, GeneratedSequence seq, Trimmed t, CompletionSettings s) {
         List<String> tokens = new ArrayList<>();
         List<Double> tokenLogprobs = new ArrayList<>();
         List<Map<String, Double>> top = new ArrayList<>();
