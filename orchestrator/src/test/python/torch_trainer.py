@@ -66,8 +66,9 @@ def pairwise_accuracy(logits, samples, group):
     return (right / pairs if pairs else float("nan")), pairs
 
 
-def prm_step(cfg, params, opt, samples, beta, max_norm, group):
-    """Mode `after`: q and the loss from the forward pass that also produces the gradient, then clip + step."""
+def prm_step(cfg, params, opt, samples, beta, max_norm, group, inspect=None):
+    """Mode `after`: q and the loss from the forward pass that also produces the gradient, then clip + step.
+    inspect(step=0, params=..., ratio=None, mask=None), if given, sees the clipped gradients before the step."""
     lay = Layout(samples)
     lp = token_stats(cfg, params, lay)[0]
     q = (lp - lay.scatter([s["ref"] for s in samples])) * lay.response
@@ -76,6 +77,8 @@ def prm_step(cfg, params, opt, samples, beta, max_norm, group):
     opt.zero_grad()
     loss.backward()
     norm = float(torch.nn.utils.clip_grad_norm_(list(params.values()), max_norm))
+    if inspect is not None:
+        inspect(step=0, params=params, ratio=None, mask=None)
     opt.step()
     acc, pairs = pairwise_accuracy(z.tolist(), samples, group)
     return {"loss": float(loss), "grad_norm": norm, "q": [x.detach() for x in lay.rows(q)], "logits": z.tolist(),
@@ -83,8 +86,10 @@ def prm_step(cfg, params, opt, samples, beta, max_norm, group):
 
 
 def ppo_update(cfg, params, opt, samples, advantages, old_logprobs, server_logprobs, clip_eps, mini_batch,
-               max_norm, kl_coef, entropy_coef):
-    """One epoch of PPO-clip over consecutive mini-batches; token-mean loss; metrics as the Java trainer."""
+               max_norm, kl_coef, entropy_coef, inspect=None):
+    """One epoch of PPO-clip over consecutive mini-batches; token-mean loss; metrics as the Java trainer.
+    inspect(step, params, ratio, mask), if given, sees each mini-batch's ratios and clipped gradients before
+    its optimizer step (the fixture generator checks there that nothing sits on a discontinuity)."""
     with torch.no_grad():
         trainer_old = response_logprobs(cfg, params, samples)
     old = trainer_old if old_logprobs == "trainer" else [torch.tensor(x) for x in server_logprobs]
@@ -110,6 +115,8 @@ def ppo_update(cfg, params, opt, samples, advantages, old_logprobs, server_logpr
         opt.zero_grad()
         loss.backward()
         step_norms.append(float(torch.nn.utils.clip_grad_norm_(list(params.values()), max_norm)))
+        if inspect is not None:
+            inspect(step=len(step_losses), params=params, ratio=ratio.detach(), mask=m)
         opt.step()
         step_losses.append(float(loss))
     out = {"step_losses": step_losses, "step_grad_norms": step_norms,

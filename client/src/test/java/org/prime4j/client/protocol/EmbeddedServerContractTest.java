@@ -14,7 +14,7 @@ import org.prime4j.server.ServerOptions;
 import org.prime4j.server.djl.DjlServingModel;
 
 /**
- * The same protocol contract that {@link RecordedVllmContractTest} runs against recorded vLLM replies, run
+ * The same protocol contract that {@link HandWrittenVllmRepliesTest} runs against hand-written vLLM-shaped replies, run
  * against the embedded DJL server on a tiny random Qwen2 checkpoint: the orchestrator's client cannot tell
  * the two apart.
  */

@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** The recorded-shape vLLM replies under src/test/resources/vllm (see the README.txt there). */
+/** Hand-written vLLM-shaped replies under src/test/resources/vllm (see the README.txt there). */
 public final class Fixtures {
     private Fixtures() {}
 

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What any server speaking prime4j's subset of vLLM's protocol must satisfy, checked through the client
- * that the PRIME step uses. Subclass it with a base URL: against recorded vLLM replies (WireMock), against
+ * that the PRIME step uses. Subclass it with a base URL: against hand-written vLLM-shaped replies (WireMock), against
  * the embedded server, or against a live vLLM. Assertions are about shapes and invariants, never about
  * particular sampled tokens, so they hold for any model.
  */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,11 +16,17 @@ import org.prime4j.orchestrator.settings.FieldError;
 import org.prime4j.model.config.ModelConfig;
 import org.prime4j.model.io.HostTensor;
 import org.prime4j.model.nn.CausalLM;
+import org.prime4j.model.nn.PaddedBatch;
 import org.prime4j.model.score.Scorer;
 import org.prime4j.model.score.SequenceScores;
 import org.prime4j.orchestrator.prime.ImplicitPrm;
 
-/** The trainers' contract on a tiny random model, against the model module's independent scoring path. */
+/**
+ * The trainers' contract on a tiny random model (vocabulary 32). Each test's comment says what it checks against:
+ * a hand computation here ({@link #handStats}: log-softmax, entropy and k3 in double from the model's raw logits,
+ * no TokenLogprobs or PolicyTokens), {@link Scorer} (the server's path: one sequence alone, no padding, but the
+ * same TokenLogprobs log-softmax as PrmTrainer), or another run of the trainers themselves.
+ */
 class TrainerContractTest {
 
     static final ModelConfig TINY = ModelConfig.tiny(ModelConfig.Architecture.QWEN2, 16, 1, 2, 1, 32);
@@ -49,13 +56,53 @@ class TrainerContractTest {
         return out;
     }
 
-    /** The response log-probs by Scorer (one sequence alone, no padding). */
+    /**
+     * The response log-probs by Scorer: one sequence alone, no padding or micro-batching; it shares TokenLogprobs
+     * with PrmTrainer, so agreement checks the trainers' batching, not their log-softmax.
+     */
     static float[] scored(CausalLM model, int[] prompt, int[] response) {
         int[] seq = new TrainSample(prompt, response, null, null, 0).sequence();
         SequenceScores s = Scorer.score(model, List.of(seq), 0).get(0);
         return Arrays.copyOfRange(s.logprobs(), prompt.length - 1, seq.length - 1);
     }
 
+    /**
+     * Per response token of one sequence alone, from the raw logits of {@code model.logits} (FP32), in double
+     * here: {@code [0][t]} = log p(response[t]) by a hand log-softmax, {@code [1][t]} = entropy -sum p log p of
+     * that next-token distribution. Independent of TokenLogprobs and PolicyTokens (it shares the forward pass,
+     * which the model module's oracle fixtures check).
+     */
+    static double[][] handStats(CausalLM model, int[] prompt, int[] response) {
+        int[] seq = new TrainSample(prompt, response, null, null, 0).sequence();
+        int v = model.config().vocabSize();
+        float[] logits;
+        try (NDManager call = model.manager().newSubManager()) {
+            logits = model.logits(call, PaddedBatch.leftPad(List.of(seq), 0)).toFloatArray();
+        }
+        double[][] out = new double[2][response.length];
+        for (int t = 0; t < response.length; t++) {
+            int at = (prompt.length - 1 + t) * v; // the position that predicts response[t]
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) {
+                max = Math.max(max, logits[at + j]);
+            }
+            double z = 0;
+            for (int j = 0; j < v; j++) {
+                z += Math.exp(logits[at + j] - max);
+            }
+            double logZ = max + Math.log(z);
+            double h = 0;
+            for (int j = 0; j < v; j++) {
+                double lp = logits[at + j] - logZ;
+                h -= Math.exp(lp) * lp;
+            }
+            out[0][t] = logits[at + response[t]] - logZ;
+            out[1][t] = h;
+        }
+        return out;
+    }
+
+    /** q against the hand log-softmax minus the reference; outcome logits and loss against ImplicitPrm's formulas. */
     @Test
     void frozenPrmGivesLogRatiosAgainstTheReferenceAndTheMeanBce() {
         try (CausalLM m = model(); PrmTrainer prm = new PrmTrainer(m, settings(PrmUpdate.NONE))) {
@@ -65,7 +112,7 @@ class TrainerContractTest {
             double loss = 0;
             for (int i = 0; i < batch.size(); i++) {
                 TrainSample s = batch.get(i);
-                float[] lp = scored(m, s.promptIds(), s.responseIds());
+                double[] lp = handStats(m, s.promptIds(), s.responseIds())[0];
                 for (int t = 0; t < lp.length; t++) {
                     assertThat(r.q()[i][t]).isCloseTo(lp[t] - s.refLogprobs()[t], within(1e-5));
                 }
@@ -85,6 +132,7 @@ class TrainerContractTest {
         }
     }
 
+    /** Against the trainer's own frozen (mode none) q before and after an update: checks the order only. */
     @Test
     void afterModeRewardsComeFromThePreUpdatePassAndBeforeModeFromThePostUpdateOne() {
         List<TrainSample> batch = batch(false, null);
@@ -109,9 +157,13 @@ class TrainerContractTest {
         }
     }
 
+    /**
+     * Server log-probs from Scorer (so the mismatch is ~0); entropy and k3 KL against {@link #handStats} over the
+     * 32-token vocabulary; the loss against -mean advantage (ratio 1 in the only mini-batch).
+     */
     @Test
     void firstPpoMiniBatchHasRatioOneAndMismatchIsMeasuredAgainstTheServer() {
-        try (CausalLM m = model()) {
+        try (CausalLM m = model(); CausalLM start = model()) {
             List<TrainSample> batch = batch(true, m);
             double[][] adv = new double[4][];
             for (int i = 0; i < 4; i++) {
@@ -126,8 +178,19 @@ class TrainerContractTest {
                 assertThat(r.logprobMismatchMax()).isLessThan(1e-5);
                 assertThat(r.tokens()).isEqualTo(14);
                 assertThat(r.gradNorm()).isPositive();
-                assertThat(r.entropy()).isBetween(0.0, Math.log(32) + 1e-6);
-                assertThat(r.kl()).isGreaterThanOrEqualTo(0);
+                // the metrics come from the pre-update forward pass (one mini-batch): the start model's numbers
+                double entropy = 0;
+                double k3 = 0;
+                for (TrainSample s : batch) {
+                    double[][] hand = handStats(start, s.promptIds(), s.responseIds());
+                    for (int t = 0; t < hand[0].length; t++) {
+                        entropy += hand[1][t];
+                        double d = s.refLogprobs()[t] - hand[0][t];
+                        k3 += Math.exp(d) - d - 1;
+                    }
+                }
+                assertThat(r.entropy()).isCloseTo(entropy / 14, within(1e-5));
+                assertThat(r.kl()).isCloseTo(k3 / 14, within(1e-5));
                 // ratio 1: the loss is -mean advantage over the tokens
                 double sum = 0;
                 for (double[] row : adv) {
@@ -140,6 +203,7 @@ class TrainerContractTest {
         }
     }
 
+    /** Against the outcomes: the loss falls and the pairwise accuracy reaches 1 (learning, not numerics). */
     @Test
     void repeatedPrmStepsFitTheOutcomes() {
         List<TrainSample> batch = batch(false, null);
@@ -155,6 +219,7 @@ class TrainerContractTest {
         }
     }
 
+    /** Against the uninterrupted run: bit-for-bit losses, norms, weights and optimizer state. */
     @Test
     void restoredStateContinuesExactly() {
         try (CausalLM a = model()) {
@@ -192,6 +257,7 @@ class TrainerContractTest {
         }
     }
 
+    /** Against the model manager's array count after the first round. */
     @Test
     void repeatedStepsLeaveNoLiveArraysOnTheModel() {
         try (CausalLM m = model();
@@ -218,6 +284,7 @@ class TrainerContractTest {
         }
     }
 
+    /** Finiteness only, plus the mismatch showing the extreme value arrived. */
     @Test
     void anExtremeServerLogprobStaysFinite() {
         try (CausalLM m = model()) {
@@ -247,6 +314,7 @@ class TrainerContractTest {
         }
     }
 
+    /** Against the same update on the calling thread: bit-for-bit. */
     @Test
     void aWorkerThreadWithGradModeOnGetsTheSameUpdateAndKeepsItsMode() throws Exception {
         PolicyResult[] results = new PolicyResult[2];
@@ -285,6 +353,7 @@ class TrainerContractTest {
         assertThat(modeAfter[0]).isTrue();
     }
 
+    /** Against the messages: each names the offending field. */
     @Test
     void badInputIsRejectedWithTheFieldNamed() {
         assertThatThrownBy(() -> new TrainSample(new int[0], new int[] {1}, null, null, 1))

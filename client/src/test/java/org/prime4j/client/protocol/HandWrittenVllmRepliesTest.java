@@ -11,8 +11,12 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
-/** The protocol contract against replies shaped exactly as real vLLM servers send them. */
-class RecordedVllmContractTest extends VllmProtocolContract {
+/**
+ * The protocol contract against replies written by hand after vLLM's documented API and response models
+ * (src/test/resources/vllm, README.txt there: shapes follow vLLM, numbers are illustrative). Not recorded from a
+ * running server: it checks that the client parses vLLM's documented shapes, not that a live vLLM agrees.
+ */
+class HandWrittenVllmRepliesTest extends VllmProtocolContract {
 
     private static WireMockServer server;
 
@@ -28,7 +32,7 @@ class RecordedVllmContractTest extends VllmProtocolContract {
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                         .withBody("{\"count\":" + scored.length + ",\"max_model_len\":4096,\"tokens\":"
                                 + java.util.Arrays.toString(scored) + ",\"token_strs\":null}")));
-        // Which recorded reply fits is decided by the request fields, as vLLM's reply shape is.
+        // Which hand-written reply fits is decided by the request fields, as vLLM's reply shape is.
         server.stubFor(post("/v1/completions").atPriority(5).willReturn(json("completions_return_token_ids.json")));
         server.stubFor(post("/v1/completions").atPriority(4)
                 .withRequestBody(matchingJsonPath("$.return_tokens_as_token_ids"))
