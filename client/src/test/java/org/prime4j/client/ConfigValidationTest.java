@@ -39,6 +39,46 @@ class ConfigValidationTest {
     }
 
     @Test
+    void poolConfigBuilderHasDefaultsAndNamesTheBadFieldAtBuild() {
+        PoolConfig c = PoolConfig.builder().role("reference").baseUrls(List.of("http://a:8000/", "http://b:8000"))
+                .apiKeyEnv("VLLM_API_KEY").requestTimeout(Duration.ofSeconds(30)).requestBatchSize(8).progress(false)
+                .build();
+        assertThat(c.baseUrls()).containsExactly("http://a:8000", "http://b:8000");
+        assertThat(c.requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.requestBatchSize()).isEqualTo(8);
+        assertThat(c.progress()).isFalse();
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(5)); // defaults as in PoolConfig.of
+        assertThat(c.maxConcurrentPerServer()).isEqualTo(64);
+        assertThat(c.retry()).isEqualTo(RetrySettings.defaults());
+        assertThat(c.breaker()).isEqualTo(BreakerSettings.defaults());
+        assertThat(c.toBuilder().build()).isEqualTo(c).hasSameHashCodeAs(c);
+        assertThat(c.withProgress(true)).isNotEqualTo(c).isEqualTo(c.toBuilder().progress(true).build());
+        assertThat(PoolConfig.builder().role("p").baseUrls(List.of("http://a:8000")).apiKeyEnv(" ").build()
+                .apiKeyEnv()).isNull();
+
+        PoolConfig.Builder ok = PoolConfig.builder().role("policy").baseUrls(List.of("http://a:8000"));
+        assertThatThrownBy(() -> PoolConfig.builder().baseUrls(List.of("http://a:8000")).build())
+                .hasMessageContaining("pool.role is empty");
+        assertThatThrownBy(() -> PoolConfig.builder().role("policy").build())
+                .hasMessageContaining("pool 'policy': baseUrls is empty");
+        assertThatThrownBy(() -> PoolConfig.builder().role("policy").baseUrls(List.of("http://a:8000"))
+                .requestBatchSize(0).build())
+                .hasMessageContaining("pool 'policy': requestBatchSize must be >= 1, got 0");
+        assertThatThrownBy(() -> PoolConfig.builder().role("policy").baseUrls(List.of("http://a:8000"))
+                .progressMinRequests(0).build()).hasMessageContaining("pool 'policy': progressMinRequests");
+        assertThatThrownBy(() -> PoolConfig.builder().role("policy").baseUrls(List.of("http://a:8000"))
+                .reloadTimeout(Duration.ofSeconds(-1)).build()).hasMessageContaining("pool 'policy': reloadTimeout");
+        assertThatThrownBy(() -> PoolConfig.builder().role("policy").baseUrls(List.of("http://a:8000"))
+                .retry(null).build()).hasMessageContaining("pool 'policy': retry settings are required");
+        assertThatThrownBy(() -> PoolConfig.builder().role("policy").baseUrls(List.of("http://a:8000"))
+                .breaker(null).build()).hasMessageContaining("pool 'policy': breaker settings are required");
+        // the builder is not the config: changing it after build leaves the built config alone
+        PoolConfig built = ok.build();
+        ok.maxConcurrentPerServer(3);
+        assertThat(built.maxConcurrentPerServer()).isEqualTo(64);
+    }
+
+    @Test
     void samplingOptionsNameTheBadField() {
         assertThatThrownBy(() -> SamplingOptions.prime(0, 8)).hasMessageContaining("sampling.n");
         assertThatThrownBy(() -> SamplingOptions.prime(4, 0)).hasMessageContaining("sampling.maxTokens");

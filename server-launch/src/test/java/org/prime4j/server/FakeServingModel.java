@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.prime4j.model.tokenizer.ChatMessage;
 import org.prime4j.server.model.GeneratedSequence;
@@ -36,20 +40,69 @@ final class FakeServingModel implements ServingModel {
     private final Path path;
     private final int maxModelLen;
     private volatile int version;
-    private volatile long reloadDelayMillis;
     private final Map<String, Integer> loras = new HashMap<>();
     final List<Integer> generateBatchSizes = new CopyOnWriteArrayList<>();
     final List<Integer> scoreBatchSizes = new CopyOnWriteArrayList<>();
+    /** Calls of {@link #tokenize}: the server tokenizes a prompt just before it queues the request. */
+    final AtomicInteger tokenizeCalls = new AtomicInteger();
+    private final AtomicReference<Hold> nextGenerate = new AtomicReference<>();
+    private final AtomicReference<Hold> nextReload = new AtomicReference<>();
+
+    /**
+     * A model call held by the test: it signals when it has started (the scheduler thread is then inside the
+     * model, so later work queues behind it) and waits for {@link #release()}. The waits are hang guards only.
+     */
+    static final class Hold {
+        private final CountDownLatch entered = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        void awaitEntered() throws InterruptedException {
+            if (!entered.await(60, TimeUnit.SECONDS)) {
+                throw new AssertionError("the held model call never started");
+            }
+        }
+
+        void release() {
+            released.countDown();
+        }
+
+        private void hold() {
+            entered.countDown();
+            try {
+                if (!released.await(60, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the held model call was never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Holds the next {@link #generate} call (on the old weights, if a reload follows) until released. */
+    Hold holdNextGenerate() {
+        Hold h = new Hold();
+        nextGenerate.set(h);
+        return h;
+    }
+
+    /** Holds the next {@link #reloadWeights} call, before it switches weights, until released. */
+    Hold holdNextReload() {
+        Hold h = new Hold();
+        nextReload.set(h);
+        return h;
+    }
+
+    private static void holdIfAsked(AtomicReference<Hold> next) {
+        Hold h = next.getAndSet(null);
+        if (h != null) {
+            h.hold();
+        }
+    }
 
     FakeServingModel(Path path, int version, int maxModelLen) {
         this.path = path;
         this.version = version;
         this.maxModelLen = maxModelLen;
-    }
-
-    /** Makes the next reloads slow, so tests can send requests while one is loading. */
-    void reloadDelay(long millis) {
-        this.reloadDelayMillis = millis;
     }
 
     int version() {
@@ -73,6 +126,7 @@ final class FakeServingModel implements ServingModel {
 
     @Override
     public int[] tokenize(String text, boolean addSpecialTokens) {
+        tokenizeCalls.incrementAndGet();
         IntStream chars = text.chars().map(c -> c >= 32 && c <= 126 ? c - 30 : '?' - 30);
         return addSpecialTokens ? IntStream.concat(IntStream.of(BOS), chars).toArray() : chars.toArray();
     }
@@ -163,6 +217,7 @@ final class FakeServingModel implements ServingModel {
     @Override
     public List<GeneratedSequence> generate(List<SequenceRequest> batch) {
         generateBatchSizes.add(batch.size());
+        holdIfAsked(nextGenerate);
         List<GeneratedSequence> out = new ArrayList<>();
         for (SequenceRequest r : batch) {
             out.add(sample(r));
@@ -248,11 +303,7 @@ final class FakeServingModel implements ServingModel {
     @Override
     public void reloadWeights(Path dir) throws IOException {
         int next = Integer.parseInt(Files.readString(dir.resolve("version")).trim());
-        try {
-            Thread.sleep(reloadDelayMillis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        holdIfAsked(nextReload);
         version = next;
     }
 

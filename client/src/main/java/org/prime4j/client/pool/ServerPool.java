@@ -5,31 +5,17 @@ import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalBiFunction;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
-import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
-import java.util.stream.Collectors;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
@@ -46,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * is retried with backoff and jitter (Resilience4j Retry), preferring a server that has not failed it yet.
  * Each server has a circuit breaker: a failing server is taken out and brought back only by healthy
  * {@code GET /health} probes, so live traffic never tests a sick server.
+ *
+ * <p>The parts: {@link RequestRouter} picks a server for each attempt, {@link BatchRunner} runs batches
+ * all-or-nothing, {@link Broadcaster} reaches every server, {@link HealthProber} brings servers back.
  */
 public final class ServerPool implements AutoCloseable {
 
@@ -55,23 +44,48 @@ public final class ServerPool implements AutoCloseable {
     private final List<PooledServer> servers;
     private final OkHttpClient http;
     private final Retry retry;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition capacity = lock.newCondition();
-    private final ScheduledExecutorService prober;
     private final ExecutorService workers;
-    private final AtomicLong totalRetries = new AtomicLong();
+    private final RequestRouter router;
+    private final BatchRunner batches;
+    private final Broadcaster broadcaster;
+    private final HealthProber prober;
 
     public ServerPool(PoolConfig config) {
         this(config, ApiKey.fromEnvironment(config.apiKeyEnv()));
     }
 
     public ServerPool(PoolConfig config, ApiKey apiKey) {
+        this(config, apiKey, Clock.systemUTC(), ProbeTrigger.scheduled());
+    }
+
+    /**
+     * @param clock the breakers' clock, which times their open duration
+     * @param probes when the health prober runs (tests run it on demand)
+     */
+    ServerPool(PoolConfig config, ApiKey apiKey, Clock clock, ProbeTrigger probes) {
         this.config = config;
         int slots = config.baseUrls().size() * config.maxConcurrentPerServer();
+        this.http = httpClient(config, slots);
+        this.servers = createServers(config, http, apiKey, clock);
+        this.retry = Retry.of(config.role(), RequestRouter.retryConfig(config.retry()));
+        this.router = new RequestRouter(config, servers, retry);
+        for (PooledServer s : servers) {
+            s.breaker.getEventPublisher().onStateTransition(e -> {
+                log.warn("{} pool: server {} breaker {}", config.role(), s.url(), e.getStateTransition());
+                router.signalCapacity(); // wakes attempts waiting for a usable server
+            });
+        }
+        this.workers = Executors.newFixedThreadPool(Math.min(slots, 1024), daemon(config.role() + "-request"));
+        this.batches = new BatchRunner(this, router, workers, http);
+        this.broadcaster = new Broadcaster(servers, retry, workers);
+        this.prober = new HealthProber(config, servers, probes);
+    }
+
+    private static OkHttpClient httpClient(PoolConfig config, int slots) {
         Dispatcher dispatcher = new Dispatcher();
         dispatcher.setMaxRequests(slots);
         dispatcher.setMaxRequestsPerHost(config.maxConcurrentPerServer());
-        this.http = new OkHttpClient.Builder()
+        return new OkHttpClient.Builder()
                 .protocols(List.of(Protocol.HTTP_1_1))
                 .connectionPool(new ConnectionPool(slots, 5, TimeUnit.MINUTES))
                 .dispatcher(dispatcher)
@@ -82,6 +96,10 @@ public final class ServerPool implements AutoCloseable {
                 // Our own retry counts, logs and re-routes every attempt; OkHttp's silent one would hide them.
                 .retryOnConnectionFailure(false)
                 .build();
+    }
+
+    private static List<PooledServer> createServers(PoolConfig config, OkHttpClient http, ApiKey apiKey,
+            Clock clock) {
         ObjectMapper json = new ObjectMapper();
         BreakerSettings b = config.breaker();
         CircuitBreakerConfig breakerConfig = CircuitBreakerConfig.custom()
@@ -92,6 +110,7 @@ public final class ServerPool implements AutoCloseable {
                 .waitDurationInOpenState(b.openDuration())
                 .permittedNumberOfCallsInHalfOpenState(b.halfOpenProbes())
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .clock(clock)
                 .build();
         BulkheadConfig bulkheadConfig = BulkheadConfig.custom()
                 .maxConcurrentCalls(config.maxConcurrentPerServer())
@@ -100,37 +119,10 @@ public final class ServerPool implements AutoCloseable {
         List<PooledServer> list = new ArrayList<>();
         for (String url : config.baseUrls()) {
             CircuitBreaker breaker = CircuitBreaker.of(config.role() + "@" + url, breakerConfig);
-            breaker.getEventPublisher().onStateTransition(e -> {
-                log.warn("{} pool: server {} breaker {}", config.role(), url, e.getStateTransition());
-                signalCapacity();
-            });
             list.add(new PooledServer(new VllmServerClient(url, http, apiKey, json), breaker,
                     Bulkhead.of(config.role() + "@" + url, bulkheadConfig)));
         }
-        this.servers = List.copyOf(list);
-        this.retry = Retry.of(config.role(), retryConfig(config.retry()));
-        this.prober = Executors.newSingleThreadScheduledExecutor(daemon(config.role() + "-health-probe"));
-        long probeMs = b.probeInterval().toMillis();
-        prober.scheduleWithFixedDelay(this::probe, probeMs, probeMs, TimeUnit.MILLISECONDS);
-        this.workers = Executors.newFixedThreadPool(Math.min(slots, 1024), daemon(config.role() + "-request"));
-    }
-
-    private static RetryConfig retryConfig(RetrySettings r) {
-        IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(
-                r.initialBackoff(), r.multiplier(), r.jitter(), r.maxBackoff());
-        IntervalBiFunction<Object> interval = (attempt, outcome) -> {
-            if (outcome.isLeft() && outcome.getLeft() instanceof ServerException se && se.retryAfter().isPresent()) {
-                return Math.min(se.retryAfter().get().toMillis(), r.maxRetryAfter().toMillis());
-            }
-            return backoff.apply(attempt);
-        };
-        return RetryConfig.custom()
-                .maxAttempts(r.maxAttempts())
-                .intervalBiFunction(interval)
-                .retryOnException(e -> e instanceof ServerException se && se.retryable()
-                        && !Thread.currentThread().isInterrupted()) // an abandoned request stops retrying
-                .failAfterMaxAttempts(false)
-                .build();
+        return List.copyOf(list);
     }
 
     public PoolConfig config() {
@@ -146,17 +138,27 @@ public final class ServerPool implements AutoCloseable {
         return workers;
     }
 
+    /** The retry shared by every request (tests watch its events). */
+    Retry retry() {
+        return retry;
+    }
+
+    /** Runs one round of health probes now, on the calling thread (tests that trigger probes themselves). */
+    void probeNow() {
+        prober.probeRound();
+    }
+
+    /** Attempts waiting because no server is usable. */
+    int waitingForServer() {
+        return router.waitingForServer();
+    }
+
     public long totalRetries() {
-        return totalRetries.get();
+        return router.totalRetries();
     }
 
     public int inFlight() {
-        lock.lock();
-        try {
-            return servers.stream().mapToInt(s -> s.outstanding).sum();
-        } finally {
-            lock.unlock();
-        }
+        return router.inFlight();
     }
 
     /** Runs {@code call} on the best server, retrying elsewhere on retryable failures. */
@@ -169,67 +171,7 @@ public final class ServerPool implements AutoCloseable {
      */
     public <T> Served<T> execute(String operation, ServerCall<T> call, ToLongFunction<? super T> tokens)
             throws ServerException {
-        Set<PooledServer> failedOn = new HashSet<>();
-        List<String> trail = new ArrayList<>();
-        AtomicInteger attempts = new AtomicInteger();
-        try {
-            return Retry.decorateCheckedSupplier(retry, () -> {
-                int attempt = attempts.incrementAndGet();
-                PooledServer s;
-                try {
-                    s = acquire(failedOn);
-                } catch (ServerException e) {
-                    trail.add(e.getMessage());
-                    throw e;
-                }
-                long t0 = System.nanoTime();
-                s.metrics.started();
-                try {
-                    T value = call.apply(s.client);
-                    long nanos = System.nanoTime() - t0;
-                    s.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-                    s.metrics.succeeded(nanos, tokens.applyAsLong(value));
-                    return new Served<>(value, s.url(), attempt);
-                } catch (ServerException e) {
-                    long nanos = System.nanoTime() - t0;
-                    if (Thread.currentThread().isInterrupted()) {
-                        // The batch was abandoned and this call cut short by us: not the server's fault.
-                        s.breaker.releasePermission();
-                        throw e;
-                    }
-                    s.metrics.failed(nanos, e.getMessage());
-                    if (e.serverFault()) {
-                        s.breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
-                    } else {
-                        s.breaker.releasePermission();
-                    }
-                    failedOn.add(s);
-                    trail.add(e.getMessage());
-                    if (e.retryable() && attempt < config.retry().maxAttempts()) {
-                        s.metrics.retries.increment();
-                        totalRetries.incrementAndGet();
-                        log.debug("{} {} attempt {} failed, retrying: {}", config.role(), operation, attempt,
-                                e.getMessage());
-                    }
-                    throw e;
-                } catch (RuntimeException e) {
-                    s.breaker.releasePermission();
-                    throw e;
-                } finally {
-                    release(s);
-                }
-            }).get();
-        } catch (ServerException e) {
-            if (!e.retryable() || attempts.get() == 1) {
-                throw e;
-            }
-            throw new ServerException(e.server(), e.kind(), e.status(), operation + " failed after "
-                    + attempts.get() + " attempts; each: " + String.join(" | ", trail), null, e);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(operation + ": unexpected failure", t);
-        }
+        return router.execute(operation, call, tokens);
     }
 
     /**
@@ -240,105 +182,7 @@ public final class ServerPool implements AutoCloseable {
      */
     public <T> List<Served<T>> executeAll(String operation, List<? extends ServerCall<T>> calls,
             ToLongFunction<? super T> tokens) throws ServerException {
-        if (calls.size() == 1) {
-            try {
-                return List.of(execute(operation, calls.get(0), tokens)); // no thread hop for a lone request
-            } catch (ServerException se) {
-                throw batchFailure(operation, 0, 1, se);
-            }
-        }
-        int count = calls.size();
-        Object[] results = new Object[count];
-        AtomicBoolean abandoned = new AtomicBoolean();
-        AtomicReference<Object[]> failure = new AtomicReference<>(); // {index, Throwable}: the first one wins
-        CountDownLatch finished = new CountDownLatch(count);
-        Thread[] running = new Thread[count]; // guarded by synchronizing on the array
-        try (BatchProgress progress = BatchProgress.open(this, operation, count)) {
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                ServerCall<T> call = calls.get(i);
-                workers.execute(() -> {
-                    try {
-                        synchronized (running) {
-                            if (abandoned.get()) {
-                                return;
-                            }
-                            running[index] = Thread.currentThread();
-                        }
-                        try {
-                            Served<T> served = execute(operation, call, tokens);
-                            results[index] = served;
-                            progress.done(tokens.applyAsLong(served.value()));
-                        } finally {
-                            synchronized (running) {
-                                running[index] = null;
-                                Thread.interrupted(); // an abandon interrupt must not leak into the next task
-                            }
-                        }
-                    } catch (Throwable t) {
-                        if (!abandoned.getAndSet(true)) {
-                            failure.set(new Object[] {index, t});
-                        }
-                    } finally {
-                        finished.countDown();
-                    }
-                });
-            }
-            try {
-                while (!finished.await(50, TimeUnit.MILLISECONDS)) {
-                    if (failure.get() != null) {
-                        break;
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure.compareAndSet(null, new Object[] {-1, new ServerException(config.role() + " pool",
-                        ServerException.Kind.NO_SERVER, operation + " interrupted", e)});
-            }
-            if (failure.get() == null) {
-                List<Served<T>> out = new ArrayList<>(count);
-                for (Object r : results) {
-                    @SuppressWarnings("unchecked")
-                    Served<T> served = (Served<T>) r;
-                    out.add(served);
-                }
-                return out;
-            }
-            // Abandon: no new attempt starts, in-flight ones are cut, and none outlives this call.
-            abandoned.set(true);
-            synchronized (running) {
-                Set<Thread> cut = new HashSet<>();
-                for (Thread t : running) {
-                    if (t != null) {
-                        t.interrupt(); // first, so the cancelled call is not blamed on the server
-                        cut.add(t);
-                    }
-                }
-                // A thread blocked in a socket read ignores interrupts; OkHttp's cancel unblocks it.
-                for (okhttp3.Call c : http.dispatcher().runningCalls()) {
-                    if (cut.contains(c.request().tag(Thread.class))) {
-                        c.cancel();
-                    }
-                }
-            }
-            try {
-                finished.await(config.requestTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            int index = (Integer) failure.get()[0];
-            Throwable cause = (Throwable) failure.get()[1];
-            if (cause instanceof ServerException se) {
-                throw index < 0 ? se : batchFailure(operation, index, count, se);
-            }
-            throw new IllegalStateException(operation + " request " + index + " of " + count + " failed: " + cause,
-                    cause);
-        }
-    }
-
-    private static ServerException batchFailure(String operation, int index, int count, ServerException se) {
-        return new ServerException(se.server(), se.kind(), se.status(), operation + " request " + index + " of "
-                + count + " failed, batch abandoned: " + se.getMessage(), se.retryAfter().orElse(null), se);
+        return batches.executeAll(operation, calls, tokens);
     }
 
     /**
@@ -346,32 +190,7 @@ public final class ServerPool implements AutoCloseable {
      * every server), each with its own retries on that same server. Returns one outcome per server.
      */
     public List<BroadcastOutcome> broadcast(String operation, ServerCall<?> call) {
-        List<Future<BroadcastOutcome>> futures = new ArrayList<>();
-        for (PooledServer s : servers) {
-            futures.add(workers.submit(() -> {
-                try {
-                    Retry.decorateCheckedSupplier(retry, () -> call.apply(s.client)).get();
-                    return new BroadcastOutcome(s.url(), null);
-                } catch (ServerException e) {
-                    return new BroadcastOutcome(s.url(), e);
-                } catch (Throwable t) {
-                    return new BroadcastOutcome(s.url(), new ServerException(s.url(), ServerException.Kind.PROTOCOL,
-                            operation + ": " + t, t));
-                }
-            }));
-        }
-        List<BroadcastOutcome> out = new ArrayList<>();
-        for (Future<BroadcastOutcome> f : futures) {
-            try {
-                out.add(f.get());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(operation + " interrupted", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw new IllegalStateException(operation + ": " + e.getCause(), e.getCause());
-            }
-        }
-        return out;
+        return broadcaster.broadcast(operation, call);
     }
 
     /** Marks servers as holding stale weights (excluded from requests) or fresh again. */
@@ -381,7 +200,7 @@ public final class ServerPool implements AutoCloseable {
                 s.stale = stale;
             }
         }
-        signalCapacity();
+        router.signalCapacity();
     }
 
     /** Open HTTP connections (idle and in use) kept by the pool's HTTP/1.1 keep-alive connection pool. */
@@ -397,107 +216,10 @@ public final class ServerPool implements AutoCloseable {
     }
 
     public List<ServerStats> stats() {
-        lock.lock();
-        try {
-            return servers.stream()
-                    .map(s -> s.metrics.snapshot(s.url(), s.breaker.getState().name(), s.stale, s.outstanding))
-                    .toList();
-        } finally {
-            lock.unlock();
-        }
+        return router.stats();
     }
 
-    // --------------------------------------------------------------------------------------------
-
-    private PooledServer acquire(Set<PooledServer> avoid) throws ServerException {
-        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
-        lock.lock();
-        try {
-            while (true) {
-                List<PooledServer> usable = servers.stream().filter(PooledServer::usable).toList();
-                if (usable.isEmpty()) {
-                    // Every server is out (restarting, failing): wait for a health probe to bring one back
-                    // rather than burn this request's attempts; breaker transitions signal the condition.
-                    long wait = deadline - System.nanoTime();
-                    if (wait <= 0) {
-                        throw new ServerException(config.role() + " pool", ServerException.Kind.NO_SERVER,
-                                "no usable server for " + config.requestTimeout() + " ("
-                                        + servers.stream().map(PooledServer::describeState)
-                                                .collect(Collectors.joining(", ")) + ")");
-                    }
-                    capacity.awaitNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
-                    continue;
-                }
-                List<PooledServer> fresh = usable.stream().filter(s -> !avoid.contains(s)).toList();
-                List<PooledServer> candidates = new ArrayList<>(fresh.isEmpty() ? usable : fresh);
-                candidates.sort(Comparator.comparingInt(s -> s.outstanding));
-                for (PooledServer s : candidates) {
-                    if (s.bulkhead.tryAcquirePermission()) {
-                        if (s.breaker.tryAcquirePermission()) {
-                            s.outstanding++;
-                            return s;
-                        }
-                        s.bulkhead.onComplete();
-                    }
-                }
-                long wait = deadline - System.nanoTime();
-                if (wait <= 0) {
-                    throw new ServerException(config.role() + " pool", ServerException.Kind.NO_SERVER,
-                            "every usable server stayed at its concurrency limit ("
-                                    + config.maxConcurrentPerServer() + ") for " + config.requestTimeout());
-                }
-                capacity.awaitNanos(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(100)));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServerException(config.role() + " pool", ServerException.Kind.NO_SERVER, "interrupted", e);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void release(PooledServer s) {
-        lock.lock();
-        try {
-            s.outstanding--;
-            s.bulkhead.onComplete();
-            capacity.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void signalCapacity() {
-        lock.lock();
-        try {
-            capacity.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Health probes of servers whose breaker is not closed; a healthy answer in HALF_OPEN closes it. */
-    private void probe() {
-        for (PooledServer s : servers) {
-            try {
-                if (s.breaker.getState() == CircuitBreaker.State.CLOSED || !s.breaker.tryAcquirePermission()) {
-                    continue; // closed: live traffic speaks for it; open: still waiting out openDuration
-                }
-                long t0 = System.nanoTime();
-                boolean healthy = s.client.health();
-                long nanos = System.nanoTime() - t0;
-                if (healthy) {
-                    s.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-                } else {
-                    s.breaker.onError(nanos, TimeUnit.NANOSECONDS, new IOException("GET /health failed"));
-                }
-            } catch (RuntimeException e) {
-                log.warn("{} pool: health probe of {} failed: {}", config.role(), s.url(), e.toString());
-            }
-        }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    static ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -508,7 +230,7 @@ public final class ServerPool implements AutoCloseable {
 
     @Override
     public void close() {
-        prober.shutdownNow();
+        prober.close();
         workers.shutdownNow();
         http.dispatcher().executorService().shutdown();
         http.connectionPool().evictAll();

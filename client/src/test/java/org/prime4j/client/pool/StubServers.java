@@ -89,10 +89,13 @@ final class StubServers implements AutoCloseable {
                 .withBody(Fixtures.text(fixture));
     }
 
-    /** A pool over these servers with short timeouts and backoffs, no progress bar, a lenient breaker. */
+    /**
+     * A pool over these servers with short backoffs, no progress bar, a lenient breaker, and timeouts long
+     * enough that a loaded machine never trips them (tests of timeouts set their own).
+     */
     PoolConfig config() {
         return PoolConfig.of("test", urls())
-                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(1500))
+                .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(20))
                 .withProgress(false)
                 .withRetry(new RetrySettings(3, Duration.ofMillis(10), 2.0, 0.5, Duration.ofMillis(100),
                         Duration.ofSeconds(5)))

@@ -84,10 +84,15 @@ public final class ServerSet implements AutoCloseable {
     }
 
     private static PoolConfig pool(String role, List<String> urls, ServersSection s, ServerRole r, int batch) {
-        PoolConfig base = PoolConfig.of(role, urls);
-        return new PoolConfig(role, base.baseUrls(), r.apiKeyEnv(), base.connectTimeout(),
-                seconds(s.requestTimeoutSeconds()), seconds(s.reloadTimeoutSeconds()), base.maxConcurrentPerServer(),
-                batch, false, base.progressMinRequests(), base.retry(), base.breaker());
+        return PoolConfig.builder()
+                .role(role)
+                .baseUrls(urls)
+                .apiKeyEnv(r.apiKeyEnv())
+                .requestTimeout(seconds(s.requestTimeoutSeconds()))
+                .reloadTimeout(seconds(s.reloadTimeoutSeconds()))
+                .requestBatchSize(batch)
+                .progress(false)
+                .build();
     }
 
     private static Duration seconds(double s) {

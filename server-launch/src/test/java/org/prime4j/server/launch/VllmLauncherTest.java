@@ -11,8 +11,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.prime4j.server.health.HealthProbe;
 
@@ -60,10 +64,24 @@ class VllmLauncherTest {
         Files.setPosixFilePermissions(executable, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    /** Whether the child process the fake server recorded is still running. */
+    /**
+     * Whether the child process the fake server recorded is still running after it was told to stop: waits
+     * for it to end (a generous hang guard, not a speed requirement) before answering.
+     */
     boolean childAlive(String name) throws IOException {
         long pid = Long.parseLong(Files.readString(dir.resolve(name + "/child.pid")).trim());
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        return ProcessHandle.of(pid).map(VllmLauncherTest::stillAliveAfterGuard).orElse(false);
+    }
+
+    static boolean stillAliveAfterGuard(ProcessHandle h) {
+        try {
+            h.onExit().get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            return true;
+        } catch (InterruptedException | ExecutionException e) {
+            throw new AssertionError(e);
+        }
+        return h.isAlive();
     }
 
     static int freePort() throws IOException {
@@ -106,35 +124,33 @@ class VllmLauncherTest {
     @Test
     void aServerThatNeverBecomesHealthyFailsAtTheDeadlineWithItsLogTailAndIsStopped() throws Exception {
         VllmServerConfig c = config("slow", "never", freePort(), 2);
-        long t0 = System.nanoTime();
+        // the deadline, not a crash or a hang, ended the start: the message says which
         assertThatThrownBy(() -> launcher.start(c))
                 .isInstanceOf(LaunchException.class)
                 .hasMessageContaining("'slow' did not answer")
                 .hasMessageContaining("within 2 s")
                 .hasMessageContaining("loading weights ...");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(20));
         assertThat(childAlive("slow")).as("the fake's sleeping child was stopped too").isFalse();
     }
 
     @Test
+    @Timeout(120) // a hang guard: the start-up deadline is 600 s, so only noticing the exit ends this early
     void aServerThatDiesDuringStartFailsFastQuotingItsLog() throws Exception {
         VllmServerConfig c = config("oom", "die", freePort(), 600);
-        long t0 = System.nanoTime();
         assertThatThrownBy(() -> launcher.start(c))
                 .isInstanceOf(LaunchException.class)
-                .hasMessageContaining("'oom' exited with code 3 during start-up")
+                .hasMessageContaining("'oom' exited with code 3 during start-up") // not "did not answer within"
                 .hasMessageContaining("torch.OutOfMemoryError: CUDA out of memory");
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
     void aServerIgnoringSigtermIsKilledAfterTheGracePeriod() throws Exception {
         RunningServer server = launcher.start(config("stubborn", "stubborn", freePort(), 30));
         List<ProcessHandle> tree = server.processTree();
-        long t0 = System.nanoTime();
         server.close();
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
-        assertThat(tree).noneMatch(ProcessHandle::isAlive);
+        assertThat(tree).noneMatch(VllmLauncherTest::stillAliveAfterGuard);
+        // SIGTERM was ignored, so it took SIGKILL: 128 + 9
+        assertThat(server.exitValue()).as("exit status of the fake vllm").isEqualTo(137);
     }
 
     @Test
