@@ -21,8 +21,9 @@ final class BenchServeCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "DIR",
-            description = "Checkpoint to serve (default: a random demo-size model: 2 layers, width 64, 4 heads).")
+    @Option(names = "--model", paramLabel = "DIR", converter = ModelOption.class,
+            description = "Checkpoint to serve, " + ModelOption.DESCRIPTION
+                    + " (default: a random demo-size model: 2 layers, width 64, 4 heads).")
     Path model;
 
     @Option(names = "--requests", defaultValue = "32", description = "Requests per measurement (default: ${DEFAULT-VALUE}).")

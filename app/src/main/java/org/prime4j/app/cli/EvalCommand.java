@@ -35,7 +35,8 @@ final class EvalCommand implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "HF model directory.")
+    @Option(names = "--model", required = true, paramLabel = "DIR", converter = ModelOption.class,
+            description = "HF model: " + ModelOption.DESCRIPTION + ".")
     Path model;
 
     @Option(names = "--data", paramLabel = "FILE", description = "JSONL items to score.")

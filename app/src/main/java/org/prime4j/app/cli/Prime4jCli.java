@@ -55,7 +55,21 @@ public final class Prime4jCli implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Prime4jCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(Prime4jCli::oneLineUsageError);
         return cl;
+    }
+
+    /** A bad argument is one line on stderr (what is wrong, a suggestion if any, where help is), exit 2. */
+    static int oneLineUsageError(CommandLine.ParameterException e, String[] args) {
+        CommandLine c = e.getCommandLine();
+        String message = String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", "; ");
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            message += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+        }
+        String name = c.getCommandSpec().qualifiedName();
+        c.getErr().println(name + ": " + message + " (see '" + name + " --help')");
+        c.getErr().flush();
+        return c.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     public static void main(String[] args) {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.prime4j.model.DjlRuntime;
+import org.prime4j.model.hub.HubException;
 import org.prime4j.server.EmbeddedServer;
 import org.prime4j.server.ServerOptions;
 import org.prime4j.server.djl.DjlServingModel;
@@ -19,8 +20,8 @@ final class ServeCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "HF checkpoint directory (config.json, safetensors, tokenizer.json).")
-    Path model;
+            description = "HF checkpoint (config.json, safetensors, tokenizer.json): " + ModelOption.DESCRIPTION + ".")
+    String model;
 
     @Option(names = "--host", defaultValue = ServerOptions.DEFAULT_HOST,
             description = "Bind address (default: ${DEFAULT-VALUE}; loopback unless told otherwise).")
@@ -54,17 +55,23 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(model)) {
+        Path dir;
+        try {
+            dir = ModelOption.locate(model);
+        } catch (HubException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--model: " + e.getMessage());
+        }
+        if (!Files.isDirectory(dir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model " + model + " is not a directory");
         }
         String key = apiKey != null ? apiKey : System.getenv("VLLM_API_KEY");
         ServerOptions options = new ServerOptions(host, port, key,
-                servedModelName != null ? servedModelName : model.toString(), enableLora, maxBatchSize, maxLogprobs,
+                servedModelName != null ? servedModelName : model, enableLora, maxBatchSize, maxLogprobs,
                 64);
         DjlRuntime.offline();
         DjlServingModel loaded;
         try {
-            loaded = DjlServingModel.load(model, maxModelLen);
+            loaded = DjlServingModel.load(dir, maxModelLen);
         } catch (java.io.IOException | IllegalArgumentException e) {
             spec.commandLine().getErr().println("prime4j serve: cannot load " + model + ": " + e.getMessage());
             return 1;

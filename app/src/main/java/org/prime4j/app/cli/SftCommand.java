@@ -29,7 +29,8 @@ final class SftCommand implements Callable<Integer> {
     Init init;
 
     static final class Init {
-        @Option(names = "--model", paramLabel = "DIR", description = "The HF model directory to start from.")
+        @Option(names = "--model", paramLabel = "DIR", converter = ModelOption.class,
+                description = "The HF model to start from: " + ModelOption.DESCRIPTION + ".")
         Path model;
 
         @Option(names = "--new-model", description = "Start from a freshly initialized byte-level model "

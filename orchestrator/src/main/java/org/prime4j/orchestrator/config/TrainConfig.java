@@ -1,6 +1,7 @@
 package org.prime4j.orchestrator.config;
 
 import java.nio.file.Path;
+import org.prime4j.model.hub.ModelLocator;
 import org.prime4j.orchestrator.prime.AdvantageConfig;
 import org.prime4j.orchestrator.train.PolicySettings;
 import org.prime4j.orchestrator.train.PrmSettings;
@@ -36,9 +37,17 @@ public record TrainConfig(ModelSection model, ServersSection servers, DataSectio
         }
     }
 
-    /** Relative paths of the file resolved against {@code base} (the config file's directory). */
+    /**
+     * Relative paths of the file resolved against {@code base} (the config file's directory), and model Hub ids
+     * to their directories in the HF cache (this process's HF_* environment).
+     */
     public TrainConfig resolve(Path base) {
-        return new TrainConfig(model.resolve(base), servers.resolve(base), data.resolve(base), rollout, filter, prm,
+        return resolve(base, ModelLocator.fromEnvironment());
+    }
+
+    /** As {@link #resolve(Path)}, with Hub ids looked up by {@code models}. */
+    public TrainConfig resolve(Path base, ModelLocator models) {
+        return new TrainConfig(model.resolve(base, models), servers.resolve(base), data.resolve(base), rollout, filter, prm,
                 policy, advantage, verifier.resolve(base), run.resolve(base));
     }
 

@@ -17,12 +17,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
+import org.prime4j.model.hub.ModelLocator;
 import org.prime4j.orchestrator.settings.FieldError;
 
 /**
  * Reads a {@code prime4j train} YAML into a validated {@link TrainConfig}. Keys are snake_case; an unknown
  * key is an error that suggests the nearest valid one; every error names the file, the line and the dotted
- * field. Relative paths in the file are resolved against the file's directory.
+ * field. Relative paths in the file are resolved against the file's directory; Hugging Face Hub ids in
+ * {@code model.*} ({@code Qwen/Qwen2.5-Math-1.5B}) become snapshot directories of the shared HF cache.
  */
 public final class TrainConfigReader {
 
@@ -37,6 +39,14 @@ public final class TrainConfigReader {
     private TrainConfigReader() {}
 
     public static TrainConfig read(Path file) {
+        return read(file, ModelLocator.fromEnvironment());
+    }
+
+    /**
+     * As {@link #read(Path)}, with {@code models} turning Hub ids in {@code model.*} into directories of the HF
+     * cache; a model that cannot be had is an error on its field's line.
+     */
+    public static TrainConfig read(Path file, ModelLocator models) {
         String text;
         try {
             text = Files.readString(file);
@@ -46,7 +56,15 @@ public final class TrainConfigReader {
             throw new ConfigException(file.toString(), 0, null, "cannot read: " + e.getMessage(), e);
         }
         Path base = file.toAbsolutePath().getParent();
-        return parse(text, file.toString()).resolve(base);
+        TrainConfig parsed = parse(text, file.toString());
+        try {
+            return parsed.resolve(base, models);
+        } catch (FieldError e) {
+            String field = e.field();
+            YamlLines lines = YamlLines.of(text);
+            throw new ConfigException(file.toString(), lines.has(field) ? lines.lineOf(field) : lines.lineOf("model"),
+                    field, e.getMessage(), e);
+        }
     }
 
     /** Parses YAML text (relative paths stay relative); {@code source} names it in errors. */

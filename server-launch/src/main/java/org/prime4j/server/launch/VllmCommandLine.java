@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.prime4j.model.hub.HubId;
+import org.prime4j.model.hub.ModelLocator;
 
 /**
  * The {@code vllm serve} invocation for a config, with what prime4j always needs:
@@ -39,7 +42,14 @@ public record VllmCommandLine(List<String> argv, Map<String, String> env) {
         List<String> a = new ArrayList<>();
         a.add(c.executable());
         a.add("serve");
-        a.add(c.model());
+        // A Hub id goes to vLLM as it is: vLLM resolves it through the same HF cache (HF_HOME, HF_TOKEN and
+        // HF_HUB_OFFLINE are inherited), so prime4j and vLLM share one download. "org/name@rev" is prime4j's
+        // spelling; vLLM takes the revision as a flag.
+        Optional<HubId> hub = ModelLocator.isHubId(c.model(), null) ? HubId.parse(c.model()) : Optional.empty();
+        a.add(hub.map(HubId::repo).orElse(c.model()));
+        if (hub.isPresent() && c.model().contains("@")) {
+            add(a, "--revision", hub.get().revision());
+        }
         add(a, "--host", c.host());
         add(a, "--port", c.port());
         add(a, "--tensor-parallel-size", c.tensorParallelSize());

@@ -11,7 +11,9 @@ import java.util.Map;
  * every value is checked here, so a config that loads is one the launcher can run.
  *
  * @param name                  label for logs and errors, unique within a launch file
- * @param model                 checkpoint directory or Hugging Face id
+ * @param model                 checkpoint directory or Hugging Face Hub id ({@code org/name}, optionally
+ *                              {@code @revision}, passed to vLLM as {@code org/name --revision rev}); vLLM
+ *                              downloads it into the shared HF cache itself
  * @param host                  bind address (default 127.0.0.1)
  * @param port                  listening port (required)
  * @param tensorParallelSize    GPUs per server (default 1)

@@ -49,4 +49,14 @@ class VllmCommandLineTest {
         assertThatThrownBy(() -> VllmCommandLine.of(config(false, "MISSING_KEY"), k -> null))
                 .hasMessageContaining("api_key_env names MISSING_KEY, which is not set");
     }
+
+    @Test
+    void aHubIdGoesToVllmAsItIsWithItsRevisionAsAFlag() {
+        VllmCommandLine plain = VllmCommandLine.of(VllmServerConfig.of("p", "Qwen/Qwen2.5-Math-1.5B", 8001), k -> null);
+        assertThat(plain.argv()).containsSequence("serve", "Qwen/Qwen2.5-Math-1.5B", "--host")
+                .doesNotContain("--revision");
+        VllmCommandLine pinned = VllmCommandLine.of(VllmServerConfig.of("p", "Qwen/Qwen2.5-Math-1.5B@v2", 8001),
+                k -> null);
+        assertThat(pinned.argv()).containsSequence("serve", "Qwen/Qwen2.5-Math-1.5B", "--revision", "v2", "--host");
+    }
 }
