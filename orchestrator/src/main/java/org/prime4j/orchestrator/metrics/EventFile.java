@@ -89,8 +89,13 @@ public final class EventFile implements AutoCloseable {
     /** The events of one file; a torn last record (a kill mid-write) is dropped. */
     public static List<Event> read(Path file) throws IOException {
         List<Event> out = new ArrayList<>();
-        for (byte[] r : TfRecord.unframe(Files.readAllBytes(file), true)) {
-            out.add(Event.parseFrom(r));
+        try {
+            for (byte[] r : TfRecord.unframe(Files.readAllBytes(file), true)) {
+                out.add(Event.parseFrom(r));
+            }
+        } catch (IOException e) {
+            throw new IOException(file + ": not a readable event file (" + e.getMessage() + "); move it away, or"
+                    + " set run.tensorboard: false", e);
         }
         return out;
     }
