@@ -160,7 +160,8 @@ public final class PrimeTraining {
         int last = first;
         boolean interrupted = false;
         try (StopOnSignal signal = StopOnSignal.install(options);
-             MetricsLog metrics = MetricsLog.open(out.resolve("metrics.jsonl"), first)) {
+             MetricsLog metrics = MetricsLog.open(out.resolve("metrics.jsonl"), first,
+                     cfg.run().tensorboard() ? out.resolve("tensorboard") : null)) {
             for (int step = first + 1; step <= cfg.run().steps(); step++) {
                 StepMetrics m = stepper.run(step);
                 if (eval != null && cfg.run().evalEvery() > 0 && step % cfg.run().evalEvery() == 0) {

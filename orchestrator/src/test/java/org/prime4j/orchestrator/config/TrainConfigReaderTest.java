@@ -43,6 +43,23 @@ class TrainConfigReaderTest {
         assertEquals(RewardNorm.BATCH_NORM, c.advantage().rewardNorm());
         assertEquals(BadLinePolicy.FAIL, c.data().onBadLine());
         assertNull(c.data().eval());
+        assertTrue(c.run().tensorboard(), "TensorBoard event files are on by default");
+    }
+
+    @Test
+    void tensorboardSwitchesOffAndAWrongValueNamesTheField() {
+        assertEquals(false, TrainConfigReader.parse(MINIMAL + "run: {tensorboard: false}\n", "run.yaml").run()
+                .tensorboard());
+        ConfigException e = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                run:
+                  steps: 3
+                  tensorboard: maybe
+                """, "run.yaml"));
+        assertEquals("run.tensorboard", e.field());
+        assertEquals(7, e.line(), e.getMessage());
+        ConfigException typo = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL
+                + "run: {tensorbord: false}\n", "run.yaml"));
+        assertTrue(typo.getMessage().contains("did you mean 'tensorboard'?"), typo.getMessage());
     }
 
     @Test
