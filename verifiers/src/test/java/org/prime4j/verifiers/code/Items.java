@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.prime4j.testkit.Requirement;
 import org.prime4j.verifiers.VerificationItem;
 
 /** Test fixtures shared by the code-verifier tests. */
@@ -60,20 +64,34 @@ final class Items {
         }
     }
 
-    /** The sandbox kinds that work on this machine (tests are parameterized over them). */
-    static Stream<SandboxMode> workingSandboxes() {
-        List<SandboxMode> modes = new ArrayList<>();
-        for (SandboxMode m : List.of(SandboxMode.BWRAP, SandboxMode.UNSHARE)) {
+    /** Every sandbox kind the verifier can be told to use: tests are parameterized over all of them. */
+    static final List<SandboxMode> SANDBOXES = List.of(SandboxMode.BWRAP, SandboxMode.UNSHARE);
+
+    private static final Map<SandboxMode, Optional<String>> PROBLEMS = new ConcurrentHashMap<>();
+
+    /** Why {@code mode} cannot open a sandbox on this machine, or empty when it can (probed once per mode). */
+    static Optional<String> sandboxProblem(SandboxMode mode) {
+        return PROBLEMS.computeIfAbsent(mode, m -> {
             try {
                 Sandbox.open(CodeVerifierConfig.defaults().withSandbox(m));
-                modes.add(m);
+                return Optional.empty();
             } catch (SandboxUnavailableException e) {
-                // not here: skipped
+                String tool = m == SandboxMode.BWRAP ? "bubblewrap" : "util-linux unshare + setpriv";
+                return Optional.of(m + " cannot open a sandbox here (" + tool + "): " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return Optional.of("interrupted while probing " + m);
             }
-        }
-        return modes.stream();
+        });
+    }
+
+    /**
+     * Skips the calling test, named, when {@code mode} does not work here; a failure instead when
+     * {@code PRIME4J_REQUIRE} / {@code -Dprime4j.require} lists it. Call it inside the test method.
+     */
+    static void assumeSandbox(SandboxMode mode) {
+        Optional<String> problem = sandboxProblem(mode);
+        Requirement.valueOf(mode.name()).assume(problem.isEmpty(), problem.orElse(""));
     }
 
     /** Live processes whose real uid lies in the verifier's sandbox uid range. */
