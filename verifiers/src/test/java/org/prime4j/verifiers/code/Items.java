@@ -41,9 +41,17 @@ final class Items {
         }
     }
 
-    /** A config for tests: the given sandbox and short limits. */
+    /**
+     * Sandbox uids of this JVM's own (derived from its pid, away from the default range), so that the process
+     * checks see only this JVM's sandboxes while other builds on the machine run the code verifier too.
+     */
+    static final int FIRST_UID = 1_900_000_000 + 64 * (int) (1 + ProcessHandle.current().pid() % 1_000_000);
+
+    /** A config for tests: the given sandbox and limits, and this JVM's uid range. */
     static CodeVerifierConfig config(SandboxMode mode, Duration timeLimit, Duration testTimeout) {
-        return CodeVerifierConfig.defaults().withSandbox(mode).withTimes(timeLimit, testTimeout);
+        CodeVerifierConfig d = CodeVerifierConfig.defaults();
+        return new CodeVerifierConfig(d.python(), mode, timeLimit, testTimeout, d.maxTests(), d.allOrNothing(),
+                d.limits(), FIRST_UID, d.uidCount());
     }
 
     /** Whether Debian's python3-numpy is there for the sandboxed interpreter (it is optional). */
@@ -123,5 +131,26 @@ final class Items {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return s.filter(p -> p.getFileName().toString().startsWith("prime4j-code-")).toList();
         }
+    }
+
+    /**
+     * Sandbox working directories that are not in {@code before} and still exist after {@code guard}. The temp
+     * dir is shared with every other build on the machine: a directory of someone else's run in flight vanishes
+     * when that run ends, a leaked one never does, so new directories are given until the guard to go.
+     */
+    static List<Path> leftoverDirsSince(List<Path> before, Duration guard) throws IOException {
+        long until = System.nanoTime() + guard.toNanos();
+        List<Path> left = new ArrayList<>(leftoverDirs());
+        left.removeAll(before);
+        while (!left.isEmpty() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left.removeIf(p -> !Files.exists(p));
+        }
+        return left;
     }
 }
