@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.prime4j.model.DjlRuntime;
@@ -51,7 +52,7 @@ class PrimeStepWiringTest {
     private static final int K = 3;
     private static final int PROMPTS = 2;
 
-    @org.junit.jupiter.api.io.TempDir static Path shared;
+    @TempDir static Path shared;
     private static ServerSet servers;
     private static OutcomeScorer scorer;
     private static TextTokenizer tokenizer;
