@@ -10,9 +10,9 @@ import org.prime4j.orchestrator.data.PromptOrder;
 import org.prime4j.orchestrator.prime.AdvantageEstimator;
 import org.prime4j.orchestrator.prime.ImplicitPrm;
 import org.prime4j.orchestrator.train.PolicyResult;
-import org.prime4j.orchestrator.train.PolicyTrainer;
+import org.prime4j.orchestrator.train.PolicyUpdater;
 import org.prime4j.orchestrator.train.PrmResult;
-import org.prime4j.orchestrator.train.PrmTrainer;
+import org.prime4j.orchestrator.train.PrmStepper;
 import org.prime4j.orchestrator.train.TrainSample;
 
 /**
@@ -26,14 +26,14 @@ final class PrimeStep {
     private final PromptTokens tokens;
     private final RolloutCollector collector;
     private final ServerSet servers;
-    private final PrmTrainer prm;
-    private final PolicyTrainer policy;
+    private final PrmStepper prm;
+    private final PolicyUpdater policy;
     private final WeightPublisher publisher;
     private final PromptOrder order;
     private Path published;
 
     PrimeStep(TrainConfig config, PromptDataset data, PromptOrder order, ServerSet servers, OutcomeScorer scorer,
-              PrmTrainer prm, PolicyTrainer policy, WeightPublisher publisher) {
+              PrmStepper prm, PolicyUpdater policy, WeightPublisher publisher) {
         this.config = config;
         this.order = order;
         this.tokens = new PromptTokens(servers.policy());

@@ -27,7 +27,7 @@ import org.prime4j.model.nn.OwnedArrays;
  * <p>The trainer takes the model over for training (all parameters trainable) but does not own it: closing
  * frees the optimizer only.
  */
-public final class PolicyTrainer extends ModelTrainer {
+public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
 
     /** Bound on |log pi - log pi_old| and |ref - log pi| before exp (verl clamps at 20 too). */
     static final float MAX_LOG_RATIO = 20f;
@@ -51,6 +51,7 @@ public final class PolicyTrainer extends ModelTrainer {
     }
 
     /** One PPO update on a batch; {@code advantages[i][t]} belongs to response token t of sample i. */
+    @Override
     public PolicyResult update(List<TrainSample> batch, double[][] advantages) {
         validate(batch, advantages);
         int n = batch.size();

@@ -20,7 +20,7 @@ import org.prime4j.orchestrator.prime.ImplicitPrm;
  * <p>The trainer takes the model over for training (all parameters trainable) but does not own it: closing
  * frees the optimizer only.
  */
-public final class PrmTrainer extends ModelTrainer {
+public final class PrmTrainer extends ModelTrainer implements PrmStepper {
 
     private final PrmSettings settings;
 
@@ -36,6 +36,7 @@ public final class PrmTrainer extends ModelTrainer {
         return settings;
     }
 
+    @Override
     public PrmSettings settings() {
         return settings;
     }
@@ -44,6 +45,7 @@ public final class PrmTrainer extends ModelTrainer {
      * One PRM step over a batch laid out in groups of {@code groupSize} consecutive responses to one prompt.
      * Every sample needs reference log-probs.
      */
+    @Override
     public PrmResult step(List<TrainSample> batch, int groupSize) {
         validate(batch, groupSize);
         float[][] ref = new float[batch.size()][];

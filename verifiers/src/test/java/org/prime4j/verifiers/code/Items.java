@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.prime4j.testkit.Requirement;
 import org.prime4j.verifiers.VerificationItem;
 
 /** Test fixtures shared by the code-verifier tests. */
@@ -37,9 +41,17 @@ final class Items {
         }
     }
 
-    /** A config for tests: the given sandbox and short limits. */
+    /**
+     * Sandbox uids of this JVM's own (derived from its pid, away from the default range), so that the process
+     * checks see only this JVM's sandboxes while other builds on the machine run the code verifier too.
+     */
+    static final int FIRST_UID = 1_900_000_000 + 64 * (int) (1 + ProcessHandle.current().pid() % 1_000_000);
+
+    /** A config for tests: the given sandbox and limits, and this JVM's uid range. */
     static CodeVerifierConfig config(SandboxMode mode, Duration timeLimit, Duration testTimeout) {
-        return CodeVerifierConfig.defaults().withSandbox(mode).withTimes(timeLimit, testTimeout);
+        CodeVerifierConfig d = CodeVerifierConfig.defaults();
+        return new CodeVerifierConfig(d.python(), mode, timeLimit, testTimeout, d.maxTests(), d.allOrNothing(),
+                d.limits(), FIRST_UID, d.uidCount());
     }
 
     /** Whether Debian's python3-numpy is there for the sandboxed interpreter (it is optional). */
@@ -60,20 +72,34 @@ final class Items {
         }
     }
 
-    /** The sandbox kinds that work on this machine (tests are parameterized over them). */
-    static Stream<SandboxMode> workingSandboxes() {
-        List<SandboxMode> modes = new ArrayList<>();
-        for (SandboxMode m : List.of(SandboxMode.BWRAP, SandboxMode.UNSHARE)) {
+    /** Every sandbox kind the verifier can be told to use: tests are parameterized over all of them. */
+    static final List<SandboxMode> SANDBOXES = List.of(SandboxMode.BWRAP, SandboxMode.UNSHARE);
+
+    private static final Map<SandboxMode, Optional<String>> PROBLEMS = new ConcurrentHashMap<>();
+
+    /** Why {@code mode} cannot open a sandbox on this machine, or empty when it can (probed once per mode). */
+    static Optional<String> sandboxProblem(SandboxMode mode) {
+        return PROBLEMS.computeIfAbsent(mode, m -> {
             try {
                 Sandbox.open(CodeVerifierConfig.defaults().withSandbox(m));
-                modes.add(m);
+                return Optional.empty();
             } catch (SandboxUnavailableException e) {
-                // not here: skipped
+                String tool = m == SandboxMode.BWRAP ? "bubblewrap" : "util-linux unshare + setpriv";
+                return Optional.of(m + " cannot open a sandbox here (" + tool + "): " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return Optional.of("interrupted while probing " + m);
             }
-        }
-        return modes.stream();
+        });
+    }
+
+    /**
+     * Skips the calling test, named, when {@code mode} does not work here; a failure instead when
+     * {@code PRIME4J_REQUIRE} / {@code -Dprime4j.require} lists it. Call it inside the test method.
+     */
+    static void assumeSandbox(SandboxMode mode) {
+        Optional<String> problem = sandboxProblem(mode);
+        Requirement.valueOf(mode.name()).assume(problem.isEmpty(), problem.orElse(""));
     }
 
     /** Live processes whose real uid lies in the verifier's sandbox uid range. */
@@ -105,5 +131,26 @@ final class Items {
         try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             return s.filter(p -> p.getFileName().toString().startsWith("prime4j-code-")).toList();
         }
+    }
+
+    /**
+     * Sandbox working directories that are not in {@code before} and still exist after {@code guard}. The temp
+     * dir is shared with every other build on the machine: a directory of someone else's run in flight vanishes
+     * when that run ends, a leaked one never does, so new directories are given until the guard to go.
+     */
+    static List<Path> leftoverDirsSince(List<Path> before, Duration guard) throws IOException {
+        long until = System.nanoTime() + guard.toNanos();
+        List<Path> left = new ArrayList<>(leftoverDirs());
+        left.removeAll(before);
+        while (!left.isEmpty() && System.nanoTime() < until) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            left.removeIf(p -> !Files.exists(p));
+        }
+        return left;
     }
 }

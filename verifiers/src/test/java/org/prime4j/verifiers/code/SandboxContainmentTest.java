@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,23 +37,25 @@ import org.prime4j.verifiers.Verification;
 import org.prime4j.verifiers.VerificationItem;
 
 /**
- * Hostile programs in every sandbox that works on this machine: each must score 0, within its time limit,
- * leaving no process and no working directory behind. Each containment check has a control that passes when
- * the program's goal is reachable, so a check cannot pass by accident.
+ * Hostile programs in every sandbox kind: each must score 0 for the reason its limit gives (ENOSPC, EFBIG,
+ * MemoryError, the wall-clock kill reported as a timeout), leaving no process and no working directory behind.
+ * Each containment check has a control that passes when the program's goal is reachable, so a check cannot pass
+ * by accident. Limits are asserted by their effect, never by how long a run took: the only clock is a generous
+ * per-test hang guard. Every sandbox kind is a parameter on every machine; where one does not work its runs
+ * are skipped by name ({@link Requirement#BWRAP}, {@link Requirement#UNSHARE}), failures when required.
  */
+@Timeout(value = 5, unit = TimeUnit.MINUTES) // hang guard only: a healthy test takes seconds
 class SandboxContainmentTest {
 
     private static final Duration LIMIT = Duration.ofSeconds(2);
     private static final Duration TEST_LIMIT = Duration.ofSeconds(1);
-    /** Time allowed beyond the limit: sandbox start-up and teardown on a busy 2-core machine. */
-    private static final long SLACK_MS = 3000;
 
     private static final Map<SandboxMode, CodeVerifier> VERIFIERS = new ConcurrentHashMap<>();
 
     private CodeVerifierConfig lastConfig;
 
     static Stream<SandboxMode> sandboxes() {
-        return Items.workingSandboxes();
+        return Items.SANDBOXES.stream();
     }
 
     /**
@@ -74,15 +77,11 @@ class SandboxContainmentTest {
 
     private Verification verify(CodeVerifier v, String code, String expectedOutput) throws Exception {
         lastConfig = v.config();
-        v.warmUp(); // the probe (once per sandbox kind) stays outside the timing
+        v.warmUp();
         ObjectNode gt = Items.JSON.createObjectNode();
         gt.putArray("inputs").add("");
         gt.putArray("outputs").add(expectedOutput);
-        long t0 = System.nanoTime();
-        Verification result = v.verify(Items.io(code, gt.toString()));
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertThat(ms).as("verification time").isLessThan(LIMIT.toMillis() + SLACK_MS);
-        return result;
+        return v.verify(Items.io(code, gt.toString()));
     }
 
     private List<String> processesBefore;
@@ -91,7 +90,7 @@ class SandboxContainmentTest {
     /** What an earlier, killed JVM may have left (a JVM cannot clean up after SIGKILL) is not this test's. */
     @BeforeEach
     void snapshot() throws IOException {
-        processesBefore = Items.sandboxProcesses(CodeVerifierConfig.defaults());
+        processesBefore = Items.sandboxProcesses(Items.config(SandboxMode.AUTO, LIMIT, TEST_LIMIT));
         dirsBefore = Items.leftoverDirs();
     }
 
@@ -101,12 +100,14 @@ class SandboxContainmentTest {
             assertThat(Items.sandboxProcesses(lastConfig)).as("sandbox processes still running")
                     .isSubsetOf(processesBefore);
         }
-        assertThat(Items.leftoverDirs()).as("sandbox working directories left behind").isSubsetOf(dirsBefore);
+        assertThat(Items.leftoverDirsSince(dirsBefore, Duration.ofSeconds(60)))
+                .as("sandbox working directories left behind").isEmpty();
     }
 
     @ParameterizedTest
     @MethodSource("sandboxes")
     void filesOutsideTheWorkingDirectoryAreOutOfReach(SandboxMode mode, @TempDir Path tmp) throws Exception {
+        Items.assumeSandbox(mode);
         Path secret = tmp.resolve("secret.txt");
         Files.writeString(secret, "s3cr3t");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
@@ -127,6 +128,7 @@ class SandboxContainmentTest {
     @ParameterizedTest
     @MethodSource("sandboxes")
     void noNetworkNotEvenLoopback(SandboxMode mode) throws Exception {
+        Items.assumeSandbox(mode);
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             AtomicInteger accepted = new AtomicInteger();
             server.setSoTimeout(200);
@@ -155,6 +157,7 @@ class SandboxContainmentTest {
     @ParameterizedTest
     @MethodSource("sandboxes")
     void forkBombIsCappedAndKilled(SandboxMode mode) throws Exception {
+        Items.assumeSandbox(mode);
         // bounded probe: counts the forks the sandbox allows (children sleep, then exit)
         String count = String.join("\n",
                 "import os, time",
@@ -184,6 +187,7 @@ class SandboxContainmentTest {
     @ParameterizedTest
     @MethodSource("sandboxes")
     void infiniteLoopsTimeOut(SandboxMode mode) throws Exception {
+        Items.assumeSandbox(mode);
         Verification plain = verify(mode, "while True:\n    pass", "1");
         assertThat(plain.reason()).isEqualTo("passed 0/1, test 0: timeout");
         // swallows the harness's per-test alarm: only the JVM's wall-clock kill ends it
@@ -195,6 +199,7 @@ class SandboxContainmentTest {
     @ParameterizedTest
     @MethodSource("sandboxes")
     void hugeAllocationFails(SandboxMode mode) throws Exception {
+        Items.assumeSandbox(mode);
         Verification v = verify(mode, "x = bytearray(16 << 30)\nprint(len(x))", String.valueOf(16L << 30));
         assertThat(v.score()).isEqualTo(0.0);
         assertThat(v.reason()).isEqualTo("passed 0/1, test 0: runtime error: MemoryError");
@@ -205,6 +210,7 @@ class SandboxContainmentTest {
     @ParameterizedTest
     @MethodSource("sandboxes")
     void filesAreCappedInSize(SandboxMode mode) throws Exception {
+        Items.assumeSandbox(mode);
         // 16 x 1 MiB against a 4 MiB per-file cap
         String code = "with open('big', 'wb') as f:\n    for _ in range(16):\n        f.write(bytes(1 << 20))\nprint('wrote')";
         Verification v = verifySmallFiles(mode, code, "wrote");
@@ -225,6 +231,7 @@ class SandboxContainmentTest {
     @ParameterizedTest
     @MethodSource("sandboxes")
     void backgroundProcessesAndThreadsDieWithTheRun(SandboxMode mode) throws Exception {
+        Items.assumeSandbox(mode);
         String code = String.join("\n",
                 "import os, threading, time",
                 "threading.Thread(target=lambda: time.sleep(600)).start()",
@@ -232,22 +239,18 @@ class SandboxContainmentTest {
                 "    os.setsid()",
                 "    time.sleep(600)",
                 "print('bye')");
-        long t0 = System.nanoTime();
-        assertThat(verify(mode, code, "bye").reason()).isEqualTo("passed 1/1");
-        assertThat((System.nanoTime() - t0) / 1_000_000).as("not held up by the thread").isLessThan(1500);
+        // Held up by the sleeping thread or process, the run would end only at the wall-clock kill: a timeout.
+        // The process tree being gone afterwards is checked after each test.
+        assertThat(verify(mode, code, "bye").reason()).as("not held up by the stragglers").isEqualTo("passed 1/1");
     }
 
     @Test
     void bothSandboxesWorkOnThisMachine() {
         // CI requires all three (PRIME4J_REQUIRE), so neither sandbox can silently drop out there
         Requirement.ROOT.assume("root".equals(System.getProperty("user.name")), "the tests do not run as root");
-        List<SandboxMode> working = Items.workingSandboxes().toList();
-        Requirement.UNSHARE.assume(working.contains(SandboxMode.UNSHARE),
-                "unshare + setpriv cannot open a sandbox here (util-linux)");
-        Requirement.BWRAP.assume(working.contains(SandboxMode.BWRAP),
-                Files.isExecutable(Path.of("/usr/bin/bwrap")) ? "bwrap is installed but cannot open a sandbox"
-                        : "bwrap not found (bubblewrap)");
-        assertThat(working).containsExactly(SandboxMode.BWRAP, SandboxMode.UNSHARE);
+        Items.assumeSandbox(SandboxMode.UNSHARE);
+        Items.assumeSandbox(SandboxMode.BWRAP);
+        assertThat(Items.SANDBOXES).allSatisfy(m -> assertThat(Items.sandboxProblem(m)).isEmpty());
     }
 
     @Test
@@ -262,22 +265,28 @@ class SandboxContainmentTest {
         assertThatThrownBy(v::warmUp).isInstanceOf(SandboxUnavailableException.class);
     }
 
-    @Test
-    void anInterruptKillsTheSandboxPromptly() throws Exception {
-        lastConfig = Items.config(SandboxMode.AUTO, Duration.ofSeconds(60), Duration.ofSeconds(60));
+    @ParameterizedTest
+    @MethodSource("sandboxes")
+    void anInterruptKillsTheSandbox(SandboxMode mode) throws Exception {
+        Items.assumeSandbox(mode);
+        // Limits far beyond the hang guards: only the interrupt can end this run before the guards fire.
+        lastConfig = Items.config(mode, Duration.ofHours(1), Duration.ofHours(1));
         CodeVerifier v = new CodeVerifier(lastConfig);
         VerificationItem loop = Items.io("while True:\n    pass", "{\"inputs\": [\"\"], \"outputs\": [\"1\"]}");
         v.warmUp();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<Verification> f = pool.submit(() -> v.verify(loop));
-            Thread.sleep(1000);
+            long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (Items.sandboxProcesses(lastConfig).isEmpty() && System.nanoTime() < guard && !f.isDone()) {
+                Thread.sleep(50);
+            }
             assertThat(Items.sandboxProcesses(lastConfig)).as("the loop runs").isNotEmpty();
-            long t0 = System.nanoTime();
             f.cancel(true);
             pool.shutdown();
-            assertThat(pool.awaitTermination(3, TimeUnit.SECONDS)).as("verify returned after the interrupt").isTrue();
-            assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
+            assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).as("verify returned after the interrupt").isTrue();
+            assertThat(Items.sandboxProcesses(lastConfig)).as("the sandbox's processes are gone when verify returns")
+                    .isSubsetOf(processesBefore);
             assertThatThrownBy(f::get).isInstanceOf(CancellationException.class);
         } finally {
             pool.shutdownNow();
