@@ -116,7 +116,7 @@ class PrimeStepWiringTest {
             throws Exception {
         TrainConfig cfg = config(advantage, beta);
         PromptDataset data = PromptDataset.read(cfg.data().train(), cfg.data().readOptions(), w -> { });
-        FakePrm prm = new FakePrm(cfg.prm().settings());
+        FakePrm prm = new FakePrm(cfg.prm());
         FakePolicy policy = new FakePolicy();
         WeightPublisher publisher = new WeightPublisher(shared.resolve("weights-" + beta), cfg.run().publishDtype(),
                 cfg.model().policy());
