@@ -75,6 +75,11 @@ public record EvalReport(Map<String, Object> settings, List<ItemResult> items) {
     /** One line: {@code pass@1 0.4500  pass@4 0.7500  maj@4 0.5000  (20 items x 4 samples)}. */
     public String oneLine() {
         Figures f = overall();
+        if (k() == 1) {
+            long correct = items.stream().filter(r -> r.correct() == 1).count();
+            return String.format(Locale.ROOT, "pass@1 %.4f  (%d/%d items, 1 sample each)", f.passAt1(), correct,
+                    f.items());
+        }
         return String.format(Locale.ROOT, "pass@1 %.4f  pass@%d %.4f  maj@%d %.4f  (%d items x %d samples)",
                 f.passAt1(), k(), f.passAtK(), k(), f.majAtK(), f.items(), k());
     }
