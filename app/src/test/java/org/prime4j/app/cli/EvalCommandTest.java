@@ -130,6 +130,37 @@ class EvalCommandTest {
     }
 
     @Test
+    void launchConfigStartsTheServerAndScoresAsTheRunningOne(@TempDir Path dir) throws Exception {
+        Path data = heldOut(dir, 4);
+        // A stand-in for vllm: the launcher runs it with vllm's arguments; it starts `prime4j serve` on the port.
+        Path fake = dir.resolve("vllm");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(fake, "#!/usr/bin/env bash\n"
+                + "port=\"\"; while [ $# -gt 0 ]; do case \"$1\" in --port) port=\"$2\"; shift;; esac; shift; done\n"
+                + "exec " + javaBin + " -Xmx512m -Dai.djl.offline=true -cp '" + System.getProperty("java.class.path")
+                + "' org.prime4j.app.cli.Prime4jCli serve --model '" + RepoFiles.example("arithmetic/sft")
+                + "' --port \"$port\"\n");
+        Files.setPosixFilePermissions(fake, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path yaml = Files.writeString(dir.resolve("launch.yaml"), "servers:\n  - name: policy\n    model: sft\n"
+                + "    port: " + port + "\n    executable: " + fake + "\n    log_file: " + dir.resolve("serve.log")
+                + "\n    startup_timeout_seconds: 300\n    env: {OPT_OUT_TRACKING: \"true\"}\n");
+        CliRun launched = CliRun.of("eval", "--launch-config", yaml.toString(), "--data", data.toString(),
+                "--max-tokens", "48", "--out", dir.resolve("launched").toString());
+        assertThat(launched.exit()).as(launched.err()).isZero();
+        CliRun running = CliRun.of("eval", "--base-url", server.baseUrl().toString(), "--data", data.toString(),
+                "--max-tokens", "48", "--out", dir.resolve("running").toString());
+        assertThat(running.exit()).as(running.err()).isZero();
+        assertThat(Files.readString(dir.resolve("launched/items.jsonl")))
+                .isEqualTo(Files.readString(dir.resolve("running/items.jsonl")));
+        JsonNode settings = JSON.readTree(dir.resolve("launched/summary.json").toFile()).get("settings");
+        assertThat(settings.get("servers").asText()).isEqualTo("launch: " + yaml);
+    }
+
+    @Test
     void everyUsageErrorIsOneLine(@TempDir Path dir) throws Exception {
         Path data = heldOut(dir, 2);
         String url = server.baseUrl().toString();
