@@ -185,11 +185,12 @@ final class EvalCommand implements Callable<Integer> {
         if ((data == null) == (bench == null)) {
             return "give exactly one of --data FILE or --bench NAME";
         }
-        if (model != null && apiKeyEnv != null) {
-            return "--api-key-env is for --base-url and --launch-config (the embedded server needs no key)";
+        if (model != null && (apiKeyEnv != null || servedModelName != null)) {
+            return (apiKeyEnv != null ? "--api-key-env" : "--served-model-name")
+                    + " is for --base-url and --launch-config (the embedded server of --model needs none)";
         }
-        if (model != null && !Files.isDirectory(model)) {
-            return "--model " + model + " is not a directory";
+        if (apiKeyEnv != null && (System.getenv(apiKeyEnv) == null || System.getenv(apiKeyEnv).isBlank())) {
+            return "--api-key-env " + apiKeyEnv + ": the environment variable is not set (or empty)";
         }
         if (k < 1) {
             return "--k must be >= 1, got " + k;
@@ -200,16 +201,25 @@ final class EvalCommand implements Callable<Integer> {
         return null;
     }
 
-    /** The one place --model is interpreted: a directory an embedded server loads. */
+    /** Where the servers come from; the one place --model is interpreted (a directory an embedded server loads). */
     private ServerRole serverRole() {
         if (model != null) {
+            if (!Files.isDirectory(model)) {
+                throw new IllegalArgumentException("--model " + model + " is not a directory");
+            }
             return new ServerRole(ServerMode.EMBEDDED, 1, Math.max(batchSize, 1), null, null, null);
         }
         if (launchConfig != null) {
             return new ServerRole(ServerMode.LAUNCH, null, null, launchConfig, null, apiKeyEnv);
         }
         List<String> urls = new ArrayList<>();
-        baseUrls.forEach(u -> urls.add(u.strip()));
+        for (String u : baseUrls) {
+            if (!u.strip().matches("https?://[^/\\s?#]+/?")) {
+                throw new IllegalArgumentException("--base-url " + u + ": expected a server root http(s)://host[:port]"
+                        + " (without /v1)");
+            }
+            urls.add(u.strip());
+        }
         return new ServerRole(ServerMode.REMOTE, null, null, null, urls, apiKeyEnv);
     }
 

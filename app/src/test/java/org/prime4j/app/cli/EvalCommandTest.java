@@ -169,16 +169,21 @@ class EvalCommandTest {
                 new String[] {"eval", "--data", data.toString()},
                 new String[] {"eval", "--base-url", url, "--model", dir.toString(), "--data", data.toString()},
                 new String[] {"eval", "--base-url", url},
+                new String[] {"eval", "--model", dir.resolve("nope").toString(), "--data", data.toString()},
+                new String[] {"eval", "--model", dir.toString(), "--served-model-name", "m", "--data", data.toString()},
                 new String[] {"eval", "--base-url", url, "--data", data.toString(), "--template", dir.resolve("nope").toString()},
                 new String[] {"eval", "--base-url", url, "--data", data.toString(), "--template", dir.resolve("t.txt").toString()},
                 new String[] {"eval", "--base-url", url, "--data", data.toString(), "--k", "4", "--temperature", "0"},
                 new String[] {"eval", "--base-url", url, "--bench", "nope"},
                 new String[] {"eval", "--base-url", "ftp://x", "--data", data.toString()},
+                new String[] {"eval", "--base-url", url + "/v1", "--data", data.toString()},
                 new String[] {"eval", "--base-url", url, "--api-key-env", "PRIME4J_TEST_UNSET_KEY_VAR", "--data", data.toString()});
         for (String[] c : cases) {
             CliRun r = CliRun.of(c);
-            assertThat(r.exit()).as(String.join(" ", c) + "\n" + r.err()).isIn(1, 2);
+            assertThat(r.exit()).as(String.join(" ", c) + "\n" + r.err()).isEqualTo(2);
             assertThat(r.err().strip()).as(String.join(" ", c)).startsWith("prime4j eval: ").doesNotContain("\n");
+            System.out.println(String.join(" ", c).replace(dir.toString(), "DIR").replace(url, "URL") + "\n  -> exit "
+                    + r.exit() + ": " + r.err().strip().replace(dir.toString(), "DIR"));
         }
     }
 }
