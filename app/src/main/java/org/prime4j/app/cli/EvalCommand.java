@@ -79,10 +79,10 @@ final class EvalCommand implements Callable<Integer> {
                     + "problem as-is, no chat template) or a file whose text holds {problem} (default: ${DEFAULT-VALUE}).")
     String template;
 
-    @Option(names = "--limit", defaultValue = "0", description = "Score only the first N items; 0: all.")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Score only the first N items; 0: all.")
     int limit;
 
-    @Option(names = "--k", defaultValue = "1", description = "Samples per item (default: ${DEFAULT-VALUE}, greedy).")
+    @Option(names = "--k", paramLabel = "N", defaultValue = "1", description = "Samples per item (default: ${DEFAULT-VALUE}, greedy).")
     int k;
 
     @Option(names = "--temperature", paramLabel = "T",
@@ -92,19 +92,19 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--top-p", paramLabel = "P", description = "Nucleus mass (default: 1 for --k 1, else 0.95).")
     Double topP;
 
-    @Option(names = "--max-tokens", defaultValue = "256", description = "Response budget (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "256", description = "Response budget (default: ${DEFAULT-VALUE}).")
     int maxTokens;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "Prompts per request (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Prompts per request (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--timeout", defaultValue = "10", description = "Verification deadline per response, seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "10", description = "Verification deadline per response, seconds (default: ${DEFAULT-VALUE}).")
     double timeout;
 
-    @Option(names = "--request-timeout", defaultValue = "600", description = "Server request deadline, seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--request-timeout", paramLabel = "S", defaultValue = "600", description = "Server request deadline, seconds (default: ${DEFAULT-VALUE}).")
     double requestTimeout;
 
     @Option(names = "--out", paramLabel = "DIR",
