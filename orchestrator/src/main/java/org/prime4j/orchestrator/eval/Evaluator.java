@@ -11,16 +11,12 @@ import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.tokenizer.TextTokenizer;
 import org.prime4j.orchestrator.data.PromptEncoder;
 import org.prime4j.orchestrator.data.PromptItem;
-import org.prime4j.verifiers.Verification;
-import org.prime4j.verifiers.VerificationItem;
 import org.prime4j.verifiers.VerifierRegistry;
-import org.prime4j.verifiers.runtime.VerificationPool;
 
 /**
  * Accuracy of a model on task items, generating directly with the model's {@link Generator} (no server):
  * greedy decoding (temperature 0), or k samples per item at a temperature for pass@k (seeded per item and
- * sample, so a run repeats). Each item's verifier is chosen by its ability; verification runs in parallel
- * with a deadline per item.
+ * sample, so a run repeats). Responses are scored by {@link EvalScoring}, as {@link ServerEvaluator}'s are.
  *
  * @param batchSize   prompts generated together
  * @param maxTokens   response budget per item
@@ -51,8 +47,7 @@ public record Evaluator(int batchSize, int maxTokens, int k, double temperature,
         int unanswered = 0;
         int passed = 0;
         List<EvalResult.Scored> firsts = new ArrayList<>(items.size());
-        try (VerificationPool pool = new VerificationPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
-                deadline)) {
+        try (EvalScoring scoring = new EvalScoring(verifiers, Runtime.getRuntime().availableProcessors(), deadline)) {
             for (int from = 0; from < items.size(); from += batchSize) {
                 List<PromptItem> chunk = items.subList(from, Math.min(items.size(), from + batchSize));
                 List<Generator.Request> requests = new ArrayList<>(chunk.size() * k);
@@ -63,33 +58,32 @@ public record Evaluator(int batchSize, int maxTokens, int k, double temperature,
                     }
                 }
                 List<Completion> outs = Generator.generate(model, requests, null);
-                List<java.util.concurrent.CompletableFuture<Verification>> verdicts = new ArrayList<>();
-                List<String> texts = new ArrayList<>();
-                for (int r = 0; r < outs.size(); r++) {
-                    PromptItem item = chunk.get(r / k);
-                    String text = tokenizer.decode(outs.get(r).tokenIds(), true);
-                    texts.add(text);
-                    verdicts.add(pool.submit(verifiers.get(item.ability()),
-                            new VerificationItem(text, item.groundTruth(), item.extra())));
-                }
+                List<List<String>> responses = new ArrayList<>();
+                List<List<Boolean>> truncated = new ArrayList<>();
                 for (int i = 0; i < chunk.size(); i++) {
-                    boolean any = false;
+                    List<String> texts = new ArrayList<>();
+                    List<Boolean> cut = new ArrayList<>();
                     for (int s = 0; s < k; s++) {
-                        Verification v = verdicts.get(i * k + s).join();
-                        any |= v.score() >= 1.0;
-                        if (s == 0) {
-                            if (v.score() >= 1.0) {
-                                correct++;
-                            } else if (v.reason().startsWith("no answer")) {
-                                unanswered++;
-                            } else {
-                                wrong++;
-                            }
-                            firsts.add(new EvalResult.Scored(chunk.get(i).line(), texts.get(i * k), v.score(),
-                                    v.reason()));
-                        }
+                        Completion c = outs.get(i * k + s);
+                        texts.add(tokenizer.decode(c.tokenIds(), true));
+                        cut.add(c.finishReason() == Completion.FinishReason.LENGTH);
                     }
-                    passed += any ? 1 : 0;
+                    responses.add(texts);
+                    truncated.add(cut);
+                }
+                List<ItemResult> scored = scoring.score(chunk, responses, truncated);
+                for (int i = 0; i < chunk.size(); i++) {
+                    ItemResult r = scored.get(i);
+                    if (r.scores()[0] >= 1.0) {
+                        correct++;
+                    } else if (r.reasons().get(0).startsWith("no answer")) {
+                        unanswered++;
+                    } else {
+                        wrong++;
+                    }
+                    firsts.add(new EvalResult.Scored(chunk.get(i).line(), r.responses().get(0), r.scores()[0],
+                            r.reasons().get(0)));
+                    passed += r.correct() > 0 ? 1 : 0;
                 }
                 if (progress != null) {
                     progress.accept(from + chunk.size());

@@ -50,6 +50,23 @@ public final class ServerSet implements AutoCloseable {
         }
     }
 
+    /**
+     * Policy servers only (evaluation): embedded servers serving {@code modelDir}, launched vLLM servers or remote
+     * ones, as {@code role} says; {@code pool} carries everything but the base URLs. {@link #reference()} is null.
+     */
+    public static ServerSet policyOnly(ServerRole role, Path modelDir, PoolConfig.Builder pool) throws IOException {
+        ServerSet set = new ServerSet();
+        try {
+            set.policy = RolloutClient.open(pool.role("policy").baseUrls(set.urls("policy", role, modelDir))
+                    .apiKeyEnv(role.apiKeyEnv()).build());
+            set.clients.add(set.policy);
+            return set;
+        } catch (IOException | RuntimeException e) {
+            set.close();
+            throw e;
+        }
+    }
+
     private List<String> urls(String role, ServerRole r, Path modelDir) throws IOException {
         switch (r.mode()) {
             case REMOTE:
