@@ -79,18 +79,19 @@ public final class PromptDataset {
     public static PromptDataset read(Path file, Options options, Consumer<String> warnings) throws IOException {
         List<PromptItem> items = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        SharedText shared = new SharedText();
         if (ParquetRows.isParquet(file)) {
             Path[] current = new Path[1];
             ParquetRows.read(ParquetRows.files(file), (row, json) -> {
                 String where = current[0] + ":" + row;
                 try {
-                    items.add(parse(where, row, json, options));
+                    items.add(parse(where, row, json, options, shared));
                 } catch (BadLine e) {
                     problems.add(where + ": " + e.getMessage());
                 }
             }, f -> current[0] = f);
         } else {
-            readJsonl(file, options, items, problems);
+            readJsonl(file, options, items, problems, shared);
         }
         if (!problems.isEmpty()) {
             if (options.onBadLine() == BadLinePolicy.FAIL) {
@@ -104,8 +105,8 @@ public final class PromptDataset {
         return new PromptDataset(file, items);
     }
 
-    private static void readJsonl(Path file, Options options, List<PromptItem> items, List<String> problems)
-            throws IOException {
+    private static void readJsonl(Path file, Options options, List<PromptItem> items, List<String> problems,
+                                  SharedText shared) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String text;
             int line = 0;
@@ -116,7 +117,7 @@ public final class PromptDataset {
                 }
                 String where = file + ":" + line;
                 try {
-                    items.add(parse(where, line, text, options));
+                    items.add(parse(where, line, text, options, shared));
                 } catch (BadLine e) {
                     problems.add(where + ": " + e.getMessage());
                 }
@@ -133,7 +134,8 @@ public final class PromptDataset {
         }
     }
 
-    private static PromptItem parse(String where, int line, String text, Options o) throws BadLine {
+    private static PromptItem parse(String where, int line, String text, Options o, SharedText shared)
+            throws BadLine {
         JsonNode node;
         try {
             node = JSON.readTree(text);
@@ -143,6 +145,7 @@ public final class PromptDataset {
         if (!(node instanceof ObjectNode obj)) {
             throw new BadLine("not a JSON object");
         }
+        shared.share(obj);
         String field = o.promptField() != null ? o.promptField()
                 : PROMPT_FIELDS.stream().filter(obj::has).findFirst().orElse(null);
         if (field == null) {

@@ -2,6 +2,7 @@ package org.prime4j.orchestrator.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +98,10 @@ class ParquetDatasetTest {
         assertEquals(ParquetFixtures.CODE_FN, d.get(3).groundTruth());
         assertEquals("apps", d.get(3).dataSource());
         assertEquals("-42", d.get(4).groundTruth());
+        // one read keeps one copy of each repeated string (the system prompt of every row)
+        assertSame(d.get(0).messages().get(0).content(), d.get(4).messages().get(0).content());
+        assertSame(d.get(0).extra().get("prompt").get(0).get("content"),
+                d.get(4).extra().get("prompt").get(0).get("content"));
     }
 
     @Test
