@@ -9,9 +9,10 @@ import org.prime4j.orchestrator.settings.Checks;
 /**
  * The prompts.
  *
- * @param train          JSONL of training prompts; required
+ * @param train          training prompts, required: a JSONL file, or parquet (a {@code .parquet} file, a
+ *                       directory of {@code .parquet} shards, or a glob such as {@code data/train-*.parquet})
  * @param promptField    the field holding the prompt (a string or chat messages)
- * @param eval           held-out JSONL for {@code run.eval_every} (may be absent)
+ * @param eval           held-out prompts for {@code run.eval_every}, as {@code train} (may be absent)
  * @param evalLimit      held-out prompts used per evaluation; 0 = all
  * @param onBadLine      fail (default: before training starts, after checking the whole file) or skip
  * @param defaultAbility the verifier of lines without {@code ability}
@@ -23,7 +24,8 @@ public record DataSection(Path train, String promptField, Path eval, Integer eva
 
     public DataSection {
         if (train == null) {
-            throw new FieldError("train", "is required (a JSONL file of prompts)");
+            throw new FieldError("train",
+                    "is required (a JSONL or parquet file of prompts, a directory of parquet shards, or a glob)");
         }
         promptField = Checks.orDefault(promptField, "prompt");
         if (promptField.isBlank()) {

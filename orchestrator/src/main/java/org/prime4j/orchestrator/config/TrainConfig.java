@@ -22,7 +22,7 @@ public record TrainConfig(ModelSection model, ServersSection servers, DataSectio
             throw new FieldError("model", "is required (model.policy: the policy's initial checkpoint)");
         }
         if (data == null) {
-            throw new FieldError("data", "is required (data.train: a JSONL file of prompts)");
+            throw new FieldError("data", "is required (data.train: a JSONL or parquet file of prompts)");
         }
         servers = Checks.orDefault(servers, new ServersSection(null, null, null, null));
         rollout = Checks.orDefault(rollout, new RolloutSection(null, null, null, null, null, null, null, null));

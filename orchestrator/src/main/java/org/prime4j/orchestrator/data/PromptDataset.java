@@ -17,9 +17,9 @@ import java.util.function.Consumer;
 import org.prime4j.model.tokenizer.ChatMessage;
 
 /**
- * The one reader of prompt files (RL training data, held-out sets, benchmarks, SFT data), JSONL in the
- * Eurus-2-RL-Data layout: {@code prompt} (a string or chat messages), {@code ability},
- * {@code reward_model.ground_truth} (or {@code ground_truth} / {@code answer}), {@code data_source}; and the
+ * The one reader of prompt files (RL training data, held-out sets, benchmarks, SFT data), JSONL or parquet
+ * ({@link ParquetRows}: a file, a directory of shards, a glob) in the Eurus-2-RL-Data / veRL layout:
+ * {@code prompt} (a string or chat messages), {@code ability}, {@code reward_model.ground_truth} (or {@code ground_truth} / {@code answer}), {@code data_source}; and the
  * benchmark files' layouts ({@code problem}/{@code question} with {@code answer}; HumanEval's {@code prompt}
  * with {@code test} and {@code entry_point}, whose ability is code). The whole file is checked before anything
  * runs: with {@link BadLinePolicy#FAIL} every bad line is reported at once as {@code file:line: field: problem},
@@ -69,27 +69,29 @@ public final class PromptDataset {
         return read(file, options, w -> { }).items();
     }
 
-    /** @param warnings told about each skipped line ({@link BadLinePolicy#SKIP} only) */
+    /**
+     * Reads JSONL, or parquet (a {@code .parquet} file, a directory of shards, or a glob: {@link ParquetRows});
+     * a parquet row is checked as the JSON object of its columns, and its place is {@code file:row}, 1-based
+     * per file.
+     *
+     * @param warnings told about each skipped line ({@link BadLinePolicy#SKIP} only)
+     */
     public static PromptDataset read(Path file, Options options, Consumer<String> warnings) throws IOException {
         List<PromptItem> items = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String text;
-            int line = 0;
-            while ((text = in.readLine()) != null) {
-                line++;
-                if (text.isBlank()) {
-                    continue;
-                }
-                String where = file + ":" + line;
+        SharedText shared = new SharedText();
+        if (ParquetRows.isParquet(file)) {
+            Path[] current = new Path[1];
+            ParquetRows.read(ParquetRows.files(file), (row, json) -> {
+                String where = current[0] + ":" + row;
                 try {
-                    items.add(parse(where, line, text, options));
+                    items.add(parse(where, row, json, options, shared));
                 } catch (BadLine e) {
                     problems.add(where + ": " + e.getMessage());
                 }
-            }
-        } catch (NoSuchFileException e) {
-            throw new IOException(file + ": no such file", e);
+            }, f -> current[0] = f);
+        } else {
+            readJsonl(file, options, items, problems, shared);
         }
         if (!problems.isEmpty()) {
             if (options.onBadLine() == BadLinePolicy.FAIL) {
@@ -103,6 +105,28 @@ public final class PromptDataset {
         return new PromptDataset(file, items);
     }
 
+    private static void readJsonl(Path file, Options options, List<PromptItem> items, List<String> problems,
+                                  SharedText shared) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String text;
+            int line = 0;
+            while ((text = in.readLine()) != null) {
+                line++;
+                if (text.isBlank()) {
+                    continue;
+                }
+                String where = file + ":" + line;
+                try {
+                    items.add(parse(where, line, text, options, shared));
+                } catch (BadLine e) {
+                    problems.add(where + ": " + e.getMessage());
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
+        }
+    }
+
     /** A line that cannot be used; its message is {@code field: problem}. */
     private static final class BadLine extends Exception {
         BadLine(String message) {
@@ -110,7 +134,8 @@ public final class PromptDataset {
         }
     }
 
-    private static PromptItem parse(String where, int line, String text, Options o) throws BadLine {
+    private static PromptItem parse(String where, int line, String text, Options o, SharedText shared)
+            throws BadLine {
         JsonNode node;
         try {
             node = JSON.readTree(text);
@@ -120,6 +145,7 @@ public final class PromptDataset {
         if (!(node instanceof ObjectNode obj)) {
             throw new BadLine("not a JSON object");
         }
+        shared.share(obj);
         String field = o.promptField() != null ? o.promptField()
                 : PROMPT_FIELDS.stream().filter(obj::has).findFirst().orElse(null);
         if (field == null) {
