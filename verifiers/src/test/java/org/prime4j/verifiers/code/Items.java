@@ -54,10 +54,14 @@ final class Items {
                 d.limits(), FIRST_UID, d.uidCount());
     }
 
-    /** Whether Debian's python3-numpy is there for the sandboxed interpreter (it is optional). */
+    /**
+     * Whether Debian's python3-numpy works for the sandboxed interpreter (it is optional). A leftover directory
+     * can make a bare {@code import numpy} succeed as a namespace package, so the probe computes something.
+     */
     static boolean numpyImportable() {
         try {
-            Process p = new ProcessBuilder(CodeVerifierConfig.defaults().python().toString(), "-c", "import numpy")
+            Process p = new ProcessBuilder(CodeVerifierConfig.defaults().python().toString(), "-c",
+                    "import numpy; numpy.arange(3).sum()")
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
