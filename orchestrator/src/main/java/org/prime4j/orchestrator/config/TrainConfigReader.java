@@ -70,6 +70,11 @@ public final class TrainConfigReader {
     /** Parses YAML text (relative paths stay relative); {@code source} names it in errors. */
     public static TrainConfig parse(String yaml, String source) {
         YamlLines lines = YamlLines.of(yaml);
+        if (lines.duplicate() != null) {
+            YamlLines.Duplicate d = lines.duplicate();
+            throw new ConfigException(source, d.secondLine(), d.path(), "given twice (first on line " + d.firstLine()
+                    + "); YAML would keep only the last: remove one", null);
+        }
         try {
             TrainConfig config = YAML.readValue(yaml, TrainConfig.class);
             if (config == null) {

@@ -17,13 +17,19 @@ import java.util.Map;
 final class YamlLines {
 
     private final Map<String, Integer> lines;
+    private final Duplicate duplicate;
 
-    private YamlLines(Map<String, Integer> lines) {
+    /** A key given twice in one mapping: YAML parsers keep the last silently, which hides a typo'd edit. */
+    record Duplicate(String path, int firstLine, int secondLine) {}
+
+    private YamlLines(Map<String, Integer> lines, Duplicate duplicate) {
         this.lines = lines;
+        this.duplicate = duplicate;
     }
 
     static YamlLines of(String yaml) {
         Map<String, Integer> lines = new HashMap<>();
+        Duplicate duplicate = null;
         try (JsonParser p = new YAMLFactory().createParser(yaml)) {
             Deque<String> path = new ArrayDeque<>();
             Deque<int[]> arrayIndex = new ArrayDeque<>();
@@ -33,7 +39,11 @@ final class YamlLines {
                 switch (t) {
                     case FIELD_NAME -> {
                         String key = parent.isEmpty() ? p.currentName() : parent + "." + p.currentName();
-                        lines.putIfAbsent(key, p.currentTokenLocation().getLineNr());
+                        int line = p.currentTokenLocation().getLineNr();
+                        Integer first = lines.putIfAbsent(key, line);
+                        if (first != null && duplicate == null) {
+                            duplicate = new Duplicate(key, first, line);
+                        }
                         // The value's path replaces the last field name on the next value token.
                         path.push(key);
                         arrayIndex.push(new int[] {-2});
@@ -57,7 +67,12 @@ final class YamlLines {
         } catch (IOException | RuntimeException e) {
             // Syntax errors are reported by the binder with their own location.
         }
-        return new YamlLines(lines);
+        return new YamlLines(lines, duplicate);
+    }
+
+    /** The first key given twice in the same mapping, or null. */
+    Duplicate duplicate() {
+        return duplicate;
     }
 
     /** The path of a value token; an array element gets its index and its own line. */

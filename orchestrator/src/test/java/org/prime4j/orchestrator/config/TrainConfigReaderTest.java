@@ -113,6 +113,28 @@ class TrainConfigReaderTest {
     }
 
     @Test
+    void aKeyGivenTwiceNamesBothLines() {
+        ConfigException e = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                rollout:
+                  k: 4
+                  max_tokens: 64
+                  k: 8
+                """, "run.yaml"));
+        assertEquals(8, e.line(), e.getMessage());
+        assertEquals("rollout.k", e.field());
+        assertEquals("run.yaml line 8, rollout.k: given twice (first on line 6); YAML would keep only the last:"
+                + " remove one", e.getMessage());
+        // the same key in two different mappings is not a duplicate
+        TrainConfig ok = TrainConfigReader.parse(MINIMAL + """
+                servers:
+                  policy: {count: 2}
+                  reference: {count: 1}
+                """, "run.yaml");
+        assertEquals(2, ok.servers().policy().count());
+        assertEquals(1, ok.servers().reference().count());
+    }
+
+    @Test
     void invalidValueNamesItsOwnLine() {
         ConfigException e = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
                 rollout:

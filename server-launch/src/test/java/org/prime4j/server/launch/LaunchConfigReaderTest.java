@@ -59,6 +59,19 @@ class LaunchConfigReaderTest {
     }
 
     @Test
+    void aKeyGivenTwiceIsAnErrorOnItsSecondLine() {
+        assertThatThrownBy(() -> LaunchConfigReader.parse("""
+                servers:
+                  - name: policy
+                    model: m
+                    port: 8000
+                    port: 8001
+                """, "launch.yaml"))
+                .hasMessageStartingWith("launch.yaml line 5")
+                .hasMessageContaining("Duplicate field 'port'");
+    }
+
+    @Test
     void aMisspeltFieldIsAnErrorNotADefault() {
         assertThatThrownBy(() -> LaunchConfigReader.parse("""
                 servers:
