@@ -31,8 +31,13 @@ final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--api-key", paramLabel = "KEY",
-            description = "Require 'Authorization: Bearer KEY' on /v1/* (as vLLM). Falls back to $VLLM_API_KEY.")
+            description = "Require 'Authorization: Bearer KEY' on /v1/* (as vLLM). Visible in ps: prefer"
+                    + " --api-key-env or $VLLM_API_KEY.")
     String apiKey;
+
+    @Option(names = "--api-key-env", paramLabel = "VAR",
+            description = "Read the API key from this environment variable (kept out of the process list).")
+    String apiKeyEnv;
 
     @Option(names = "--served-model-name", paramLabel = "NAME",
             description = "The name requests use in 'model' (default: the --model argument, as vLLM).")
@@ -64,7 +69,12 @@ final class ServeCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model " + model + " is not a directory");
         }
-        String key = apiKey != null ? apiKey : System.getenv("VLLM_API_KEY");
+        String key;
+        try {
+            key = apiKey(apiKey, apiKeyEnv, System.getenv());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         ServerOptions options = new ServerOptions(host, port, key,
                 servedModelName != null ? servedModelName : model, enableLora, maxBatchSize, maxLogprobs,
                 64);
@@ -97,5 +107,27 @@ final class ServeCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
+    }
+
+    /**
+     * The key the server requires: {@code --api-key}, else the variable {@code --api-key-env} names, else
+     * {@code VLLM_API_KEY} (as vLLM), else none.
+     */
+    static String apiKey(String literal, String envVar, java.util.Map<String, String> env) {
+        if (literal != null && envVar != null) {
+            throw new IllegalArgumentException("give --api-key or --api-key-env, not both");
+        }
+        if (literal != null) {
+            return literal;
+        }
+        if (envVar != null) {
+            String value = env.get(envVar);
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException("--api-key-env " + envVar + ": the variable is not set");
+            }
+            return value;
+        }
+        String vllm = env.get("VLLM_API_KEY");
+        return vllm == null || vllm.isBlank() ? null : vllm;
     }
 }
