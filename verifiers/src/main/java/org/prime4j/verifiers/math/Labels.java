@@ -36,17 +36,25 @@ final class Labels {
         return true;
     }
 
-    /** The values without their names; call only when {@link #labeled} holds. */
+    /**
+     * The values without their names, a tuple when the names differ; call only when {@link #labeled} holds.
+     */
     static String strip(String s) {
         List<String> items = Latex.splitTopLevel(s, ",");
         if (items.size() == 1) {
             return value(s).group(2).strip();
         }
         List<String> values = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
         for (String item : items) {
-            values.add(value(item).group(2).strip());
+            Matcher m = value(item);
+            values.add(m.group(2).strip());
+            names.add(m.group(1).replace(" ", ""));
         }
-        return String.join(", ", values);
+        // Distinct names fix each value's place (k = 45, n = 2 is the pair (45, 2)); one name repeated
+        // (x = 1, x = 2) lists the solutions, in any order.
+        String list = String.join(", ", values);
+        return names.size() == values.size() ? "(" + list + ")" : list;
     }
 
     private static Matcher value(String item) {

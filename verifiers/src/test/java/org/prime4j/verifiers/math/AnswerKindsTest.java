@@ -85,6 +85,8 @@ class AnswerKindsTest {
         c.add(wrong("label", "\\boxed{(p,q)=(2,3)}", "(3,2)"));
         c.add(right("label", "\\boxed{k = 45, n = 2}", "45, 2"));
         c.add(wrong("label", "\\boxed{k = 45, n = 3}", "45, 2"));
+        c.add(wrong("label", "\\boxed{2, 45}", "k = 45, n = 2"));
+        c.add(right("label", "\\boxed{x = 2, x = -1}", "-1, 2"));
         c.add(right("label", "\\boxed{AB=4, CD=5}", "4, 5"));
         c.add(wrong("label", "\\boxed{AB=4, CD=6}", "4, 5"));
         c.add(right("label", "\\boxed{V_1:V_2=11:21}", "11:21"));
