@@ -31,6 +31,7 @@ public final class AnswerExtractor {
                     + "|[a-zA-Z](?:_\\{?\\w+\\}?)?\\s*=)*");
     private static final Pattern MATH_SPAN = Pattern.compile(
             "\\$\\$.+?\\$\\$|(?<!\\\\)\\$.+?(?<!\\\\)\\$|\\\\\\(.+?\\\\\\)|\\\\\\[.+?\\\\\\]", Pattern.DOTALL);
+    private static final Pattern COMMAND = Pattern.compile("\\\\[a-zA-Z]+");
     private static final Pattern PROSE_WORD = Pattern.compile("(?<![A-Za-z\\\\])[A-Za-z]{2,}");
     private static final String NUMBER = "-?\\d+(?:,\\d{3})*(?:\\.\\d+)?";
     /** A number, or a list of them ("1 and 2", "21, 16 or 11"), closing a sentence. */
@@ -134,8 +135,8 @@ public final class AnswerExtractor {
      */
     public static boolean isProse(String s) {
         String outside = MATH_SPAN.matcher(s).replaceAll(" ");
-        boolean hasMath = outside.length() != s.length() || !outside.equals(s);
-        outside = outside.replaceAll("\\\\[a-zA-Z]+", " ");
+        boolean hasMath = !outside.equals(s);
+        outside = COMMAND.matcher(outside).replaceAll(" ");
         Matcher w = PROSE_WORD.matcher(outside);
         int words = 0;
         while (w.find()) {

@@ -40,6 +40,16 @@ public final class AnswerNormalizer {
     private static final Pattern CHOICE = Pattern.compile("^\\(?([A-Ea-e])\\)?$");
     private static final Pattern SPACE_RUN = Pattern.compile("\\s+");
 
+    private static final Pattern SIZING = Pattern.compile("\\\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])\\s*\\.?");
+    private static final Pattern COMMA_THIN = Pattern.compile(",\\\\!\\s*");
+    private static final Pattern SPACING = Pattern.compile("\\\\[!,;:]|\\\\q?quad(?![a-zA-Z])");
+    private static final Pattern DEGREE = Pattern.compile("\\^\\s*\\{\\s*\\\\circ\\s*\\}|\\^\\s*\\\\circ|\\\\circ|\\\\degree|°");
+    private static final Pattern LE = Pattern.compile("\\\\le(?=[^a-zA-Z])");
+    private static final Pattern GE = Pattern.compile("\\\\ge(?=[^a-zA-Z])");
+    private static final Pattern INFINITY = Pattern.compile("(?i)^(?:\\+?inf(?:inity)?|\\+\\\\infty)$");
+    private static final Pattern MINUS_INFINITY = Pattern.compile("(?i)^-inf(?:inity)?$");
+    private static final Pattern PCT = Pattern.compile("\\bpct\\b");
+    private static final Pattern NE = Pattern.compile("\\\\ne(?![a-zA-Z])");
     private static final String ROW_BREAK = "\uE000";
 
     private AnswerNormalizer() {}
@@ -47,28 +57,30 @@ public final class AnswerNormalizer {
     /** Whether the answer carried a percent sign (or the word), before normalization removed it. */
     public static boolean hasPercent(String raw) {
         String lower = raw.toLowerCase(Locale.ROOT);
-        return raw.contains("%") || lower.contains("percent") || lower.matches("(?s).*\\bpct\\b.*");
+        return raw.contains("%") || lower.contains("percent") || lower.contains("pct") && PCT.matcher(lower).find();
     }
 
     public static String normalize(String raw) {
         String s = raw.strip();
         s = stripMathDelimiters(s);
         s = s.replace("\n", " ");
-        s = s.replaceAll("\\\\(?:left|right|big|Big|bigg|Bigg)(?![a-zA-Z])\\s*\\.?", "");
+        s = SIZING.matcher(s).replaceAll("");
         s = s.replace("\\displaystyle", "").replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\cfrac", "\\frac")
                 .replace("\\dbinom", "\\binom").replace("\\tbinom", "\\binom");
-        s = s.replace("{,}", ",").replaceAll(",\\\\!\\s*", ",");
+        s = COMMA_THIN.matcher(s.replace("{,}", ",")).replaceAll(",");
         s = s.replace("\\\\", ROW_BREAK); // a matrix row break is not the "\\ " space
-        s = s.replaceAll("\\\\[!,;:]|\\\\q?quad(?![a-zA-Z])", " ").replace("\\ ", " ").replace("~", " ");
+        s = SPACING.matcher(s).replaceAll(" ").replace("\\ ", " ").replace("~", " ");
         s = s.replace(ROW_BREAK, "\\\\");
-        s = s.replaceAll("\\^\\s*\\{\\s*\\\\circ\\s*\\}|\\^\\s*\\\\circ|\\\\circ|\\\\degree|°", "");
+        s = DEGREE.matcher(s).replaceAll("");
         s = s.replace("\\%", "").replace("%", "").replace("\\$", "").replace("$", "");
         s = PERCENT_WORD.matcher(s.strip()).replaceAll("");
         s = s.replace(">=", "\\geq ").replace("<=", "\\leq ").replace("!=", "\\neq ")
-                .replace("\\geqslant", "\\geq").replace("\\leqslant", "\\leq").replace("\\ne ", "\\neq ")
-                .replaceAll("\\\\ne(?![a-zA-Z])", "\\\\neq");
-        s = s.replace("\\le ", "\\leq ").replace("\\ge ", "\\geq ").replace("\\ne ", "\\neq ")
-                .replaceAll("\\\\le(?=[^a-zA-Z])", "\\\\leq").replaceAll("\\\\ge(?=[^a-zA-Z])", "\\\\geq")
+                .replace("\\geqslant", "\\geq").replace("\\leqslant", "\\leq").replace("\\ne ", "\\neq ");
+        if (s.contains("\\ne")) {
+            s = NE.matcher(s).replaceAll("\\\\neq");
+        }
+        s = s.replace("\\le ", "\\leq ").replace("\\ge ", "\\geq ").replace("\\ne ", "\\neq ");
+        s = GE.matcher(LE.matcher(s).replaceAll("\\\\leq")).replaceAll("\\\\geq")
                 .replace("≤", "\\leq ").replace("≥", "\\geq ").replace("≠", "\\neq ")
                 .replace("\\varnothing", "\\emptyset").replace("\\infin", "\\infty");
         s = unwrapText(s);
@@ -87,8 +99,10 @@ public final class AnswerNormalizer {
         if (SPACE_THOUSANDS.matcher(s).matches()) {
             s = s.replace(" ", "");
         }
-        s = s.replaceAll("^\\\\approx\\s*", "");
-        s = s.replaceAll("(?i)^(?:\\+?inf(?:inity)?|\\+\\\\infty)$", "\\\\infty").replaceAll("(?i)^-inf(?:inity)?$", "-\\\\infty");
+        if (s.startsWith("\\approx")) {
+            s = s.substring("\\approx".length()).strip();
+        }
+        s = MINUS_INFINITY.matcher(INFINITY.matcher(s).replaceAll("\\\\infty")).replaceAll("-\\\\infty");
         s = dropVariablePrefix(s);
         s = SHORT_FRAC.matcher(s).replaceAll(m -> Matcher.quoteReplacement("\\frac" + braced(m.group(1)) + braced(m.group(2))));
         s = SHORT_SQRT.matcher(s).replaceAll(m -> Matcher.quoteReplacement("\\sqrt{" + m.group(1) + "}"));

@@ -34,6 +34,10 @@ final class Intervals {
     }
 
     static Optional<Set> of(String s) {
+        if (s.indexOf('<') < 0 && s.indexOf('>') < 0 && !s.contains("\\leq") && !s.contains("\\geq") && !s.contains("\\neq")
+                && !s.contains("\\lt") && !s.contains("\\gt")) {
+            return Optional.empty();
+        }
         List<String> parts = new ArrayList<>();
         List<String> ops = new ArrayList<>();
         split(s, parts, ops);

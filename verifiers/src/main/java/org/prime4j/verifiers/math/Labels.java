@@ -23,6 +23,9 @@ final class Labels {
 
     /** A labelled tuple or ratio, or a list whose every item is {@code name = value}. */
     static boolean labeled(String s) {
+        if (s.indexOf('=') < 0 && !s.contains("\\approx")) {
+            return false;
+        }
         List<String> items = Latex.splitTopLevel(s, ",");
         if (items.size() == 1) {
             Matcher m = value(s);

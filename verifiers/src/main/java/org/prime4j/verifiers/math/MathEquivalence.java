@@ -79,10 +79,12 @@ public final class MathEquivalence {
             String gv = gLabeled ? Labels.strip(g) : g;
             return match(pv, gv, percent, depth + 1).map(how -> how + ", labels dropped");
         }
-        List<String> pRatio = Latex.splitTopLevel(p, ":");
-        List<String> gRatio = Latex.splitTopLevel(g, ":");
-        if (pRatio.size() > 1 || gRatio.size() > 1) {
-            return ratiosEqual(pRatio, gRatio, percent, depth) ? Optional.of("ratio") : Optional.empty();
+        if (p.indexOf(':') >= 0 || g.indexOf(':') >= 0) {
+            List<String> pRatio = Latex.splitTopLevel(p, ":");
+            List<String> gRatio = Latex.splitTopLevel(g, ":");
+            if (pRatio.size() > 1 || gRatio.size() > 1) {
+                return ratiosEqual(pRatio, gRatio, percent, depth) ? Optional.of("ratio") : Optional.empty();
+            }
         }
         Optional<Intervals.Set> pi = Intervals.of(p);
         Optional<Intervals.Set> gi = Intervals.of(g);
