@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 /**
  * Finds the final answer in a model response, trying in order: the last {@code \boxed{...}} or
  * {@code \fbox{...}} (brace-matched), "(final) answer is ...", "Answer: ...", the last {@code $$...$$},
- * {@code $...$}, {@code \(...\)}, {@code \[...\]}, and finally the bare response when it is short.
+ * {@code $...$}, {@code \(...\)}, {@code \[...\]}, the bare response when it is short, and finally a number
+ * closing the response ("... the total is 42."). A sentence found after "answer" gives its trailing number
+ * or last math span ({@link #fromProse}).
  */
 public final class AnswerExtractor {
 

@@ -11,7 +11,9 @@ import org.matheclipse.core.interfaces.IExpr;
 
 /**
  * Decides whether a predicted answer equals the gold one, trying the cheap tests first: normalized string,
- * matrices cell by cell, equations and inequalities, tuples/intervals/sets element by element, numbers
+ * labels dropped when only one side has them ({@link Labels}), ratios term by term, inequalities in one
+ * variable as intervals ({@link Intervals}), decimal commas, matrices cell by cell, equations and
+ * inequalities, tuples/intervals/sets element by element (a bare list against a tuple in order), numbers
  * (relative tolerance 1e-4, with the x100 and /100 readings when a percent sign was written), and finally
  * symbolic equality through the computer-algebra system, each CAS call under a time limit.
  */

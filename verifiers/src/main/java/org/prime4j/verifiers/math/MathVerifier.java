@@ -11,8 +11,10 @@ import org.prime4j.verifiers.Verifier;
 
 /**
  * PRIME's math outcome reward: 1 when the response's final answer equals the ground truth, else 0.
- * The ground truth may be plain ({@code \frac{1}{2}}), wrapped in {@code $...$}, or a solution with a
- * {@code \boxed{}} answer.
+ * The ground truth goes through the response's extraction, so it may be plain ({@code \frac{1}{2}}), wrapped
+ * in {@code $...$}, a sentence ("The largest $n$ is 34."), or a solution with {@code \boxed{}} answers. Boxes
+ * side by side on either side form one answer list; when that list does not match, the last box alone is
+ * tried, as before. {@link #explain} shows the working.
  */
 public final class MathVerifier implements Verifier {
 
@@ -58,8 +60,15 @@ public final class MathVerifier implements Verifier {
                     Verification.wrong("no answer found"));
         }
         MathEquivalence.Decision first = null;
-        for (String answer : answers) {
-            for (String gold : golds) {
+        for (int i = 0; i < answers.size(); i++) {
+            String answer = answers.get(i);
+            for (int j = 0; j < golds.size(); j++) {
+                String gold = golds.get(j);
+                boolean answerIsList = i == 0 && answers.size() > 1;
+                boolean goldIsList = j == 0 && golds.size() > 1;
+                if (answerIsList != goldIsList && !isCollection(answerIsList ? gold : answer)) {
+                    continue; // several boxes against one value: only the last box can match it
+                }
                 MathEquivalence.Decision d = equivalence.decide(answer, gold);
                 if (d.how().isPresent()) {
                     return new Explanation(gold, answer, d.gold(), d.predicted(), d.how().get(),
@@ -70,9 +79,17 @@ public final class MathVerifier implements Verifier {
                 }
             }
         }
+        if (first == null) {
+            first = equivalence.decide(answers.get(0), golds.get(0));
+        }
         String answer = answers.get(0);
         return new Explanation(golds.get(0), answer, first.gold(), first.predicted(), "no rule found them equal",
                 Verification.wrong("wrong answer: " + shown(answer) + " != " + shown(goldAnswer(item.groundTruth()))));
+    }
+
+    /** Whether an answer is written as several values (a list, set, tuple, interval or {@code \\pm}). */
+    private static boolean isCollection(String answer) {
+        return MathEquivalence.Group.parse(AnswerNormalizer.normalize(answer)).isPresent();
     }
 
     /** Loads the computer-algebra system (about a second, more on a busy machine) ahead of the first item. */
