@@ -23,6 +23,8 @@ import org.prime4j.verifiers.Verification;
 import org.prime4j.verifiers.VerificationItem;
 import org.prime4j.verifiers.Verifier;
 import org.prime4j.verifiers.VerifierRegistry;
+import org.prime4j.verifiers.math.Explanation;
+import org.prime4j.verifiers.math.MathVerifier;
 import org.prime4j.verifiers.plugin.PluginException;
 import org.prime4j.verifiers.runtime.JsonlScoring;
 import org.prime4j.verifiers.runtime.VerificationPool;
@@ -83,6 +85,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bar on stderr.")
     boolean noProgress;
 
+    @Option(names = "--explain",
+            description = "With --response (math verifier): also print the answers taken from the ground truth and the "
+                    + "response, their normalized forms and the rule that decided.")
+    boolean explain;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -93,6 +100,9 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (single && (response == null || groundTruth == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--response and --ground-truth go together");
+        }
+        if (explain && !single) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--explain goes with --response, not --input");
         }
         if (!(timeoutSeconds > 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--timeout must be positive, got " + timeoutSeconds);
@@ -126,10 +136,30 @@ final class VerifyCommand implements Callable<Integer> {
             err.println("prime4j verify: " + (e instanceof ClassCastException ? "--extra must be a JSON object" : e.getMessage()));
             return EXIT_BAD_INPUT;
         }
-        Verification r = pool.submit(v, new VerificationItem(response, groundTruth, fields)).join();
+        VerificationItem item = new VerificationItem(response, groundTruth, fields);
+        if (explain) {
+            if (!(v instanceof MathVerifier math)) {
+                err.println("prime4j verify: --explain works with the math verifier, not '" + v.name() + "'");
+                return EXIT_BAD_INPUT;
+            }
+            Explanation e = math.explain(item);
+            out.printf(Locale.ROOT, "score: %s%nreason: %s%n", e.verification().score(), e.verification().reason());
+            out.printf(Locale.ROOT, "gold answer:         %s%n", oneLine(e.gold()));
+            out.printf(Locale.ROOT, "response answer:     %s%n", e.response().isEmpty() ? "(none found)" : oneLine(e.response()));
+            out.printf(Locale.ROOT, "gold normalized:     %s%n", oneLine(e.goldNormalized()));
+            out.printf(Locale.ROOT, "response normalized: %s%n", oneLine(e.responseNormalized()));
+            out.printf(Locale.ROOT, "rule:                %s%n", e.rule());
+            out.flush();
+            return 0;
+        }
+        Verification r = pool.submit(v, item).join();
         out.printf(Locale.ROOT, "score: %s%nreason: %s%n", r.score(), r.reason());
         out.flush();
         return 0;
+    }
+
+    private static String oneLine(String s) {
+        return s.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
     private int verifyFile(VerifierRegistry registry, VerificationPool pool, int threads) throws IOException {

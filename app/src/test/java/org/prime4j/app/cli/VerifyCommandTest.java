@@ -65,6 +65,36 @@ class VerifyCommandTest {
     }
 
     @Test
+    void explainShowsBothAnswersTheirNormalFormsAndTheRule() {
+        CliRun r = CliRun.of("verify", "--explain", "--response", "so the roots are $\\boxed{2}$ and $\\boxed{1}$.",
+                "--ground-truth", "The roots are $x = 1$ and $x = 2$, so the answer is $\\boxed{1, 2}$.");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out().lines().toList()).containsExactly(
+                "score: 1.0",
+                "reason: correct (set)",
+                "gold answer:         1, 2",
+                "response answer:     2, 1",
+                "gold normalized:     1, 2",
+                "response normalized: 2, 1",
+                "rule:                set");
+
+        CliRun wrong = CliRun.of("verify", "--explain", "--response", "Final Answer: The largest $n$ is 33.",
+                "--ground-truth", "$x = 34$");
+        assertThat(wrong.out().lines().toList()).containsExactly(
+                "score: 0.0",
+                "reason: wrong answer: 33 != $x = 34$",
+                "gold answer:         $x = 34$",
+                "response answer:     33",
+                "gold normalized:     34",
+                "response normalized: 33",
+                "rule:                no rule found them equal");
+
+        assertThat(CliRun.of("verify", "--explain", "--input", "items.jsonl").err()).contains("--explain goes with --response");
+        assertThat(CliRun.of("verify", "--explain", "--verifier", "code", "--response", "x", "--ground-truth", "y").err())
+                .contains("--explain works with the math verifier");
+    }
+
+    @Test
     void aBadPluginJarIsNamed() throws Exception {
         Path bad = Files.writeString(dir.resolve("broken.jar"), "not a jar");
         CliRun r = CliRun.of("verify", "--plugins", dir.toString(), "--response", "1", "--ground-truth", "1");

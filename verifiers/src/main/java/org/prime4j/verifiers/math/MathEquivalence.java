@@ -11,7 +11,9 @@ import org.matheclipse.core.interfaces.IExpr;
 
 /**
  * Decides whether a predicted answer equals the gold one, trying the cheap tests first: normalized string,
- * matrices cell by cell, equations and inequalities, tuples/intervals/sets element by element, numbers
+ * labels dropped when only one side has them ({@link Labels}), ratios term by term, inequalities in one
+ * variable as intervals ({@link Intervals}), decimal commas, matrices cell by cell, equations and
+ * inequalities, tuples/intervals/sets element by element (a bare list against a tuple in order), numbers
  * (relative tolerance 1e-4, with the x100 and /100 readings when a percent sign was written), and finally
  * symbolic equality through the computer-algebra system, each CAS call under a time limit.
  */
@@ -38,9 +40,25 @@ public final class MathEquivalence {
      *         differ or could not be shown equal
      */
     public Optional<String> match(String predicted, String gold) {
-        boolean percent = AnswerNormalizer.hasPercent(predicted) || AnswerNormalizer.hasPercent(gold);
-        return match(AnswerNormalizer.normalize(predicted), AnswerNormalizer.normalize(gold), percent, 0);
+        return decide(predicted, gold).how();
     }
+
+    /**
+     * The comparison with its working shown.
+     *
+     * @param predicted the answer extracted from a response
+     * @param gold      the reference answer
+     * @return both normalized forms and how they matched (empty when they differ)
+     */
+    public Decision decide(String predicted, String gold) {
+        boolean percent = AnswerNormalizer.hasPercent(predicted) || AnswerNormalizer.hasPercent(gold);
+        String p = AnswerNormalizer.normalize(predicted);
+        String g = AnswerNormalizer.normalize(gold);
+        return new Decision(p, g, match(p, g, percent, 0));
+    }
+
+    /** The normalized predicted and gold answers and the rule that found them equal, if one did. */
+    public record Decision(String predicted, String gold, Optional<String> how) {}
 
     private Optional<String> match(String p, String g, boolean percent, int depth) {
         if (p.isEmpty() || g.isEmpty()) {
@@ -55,6 +73,45 @@ public final class MathEquivalence {
         if (depth > MAX_DEPTH) {
             return Optional.empty();
         }
+        boolean pLabeled = Labels.labeled(p);
+        boolean gLabeled = Labels.labeled(g);
+        if (pLabeled != gLabeled) {
+            // "(p,q) = (3,2)" against "(3,2)", "k = 45, n = 2" against "45, 2": the names go when the other side has none.
+            String pv = pLabeled ? Labels.strip(p) : p;
+            String gv = gLabeled ? Labels.strip(g) : g;
+            return match(pv, gv, percent, depth + 1).map(how -> how + ", labels dropped");
+        }
+        if (p.indexOf(':') >= 0 || g.indexOf(':') >= 0) {
+            List<String> pRatio = Latex.splitTopLevel(p, ":");
+            List<String> gRatio = Latex.splitTopLevel(g, ":");
+            if (pRatio.size() > 1 || gRatio.size() > 1) {
+                return ratiosEqual(pRatio, gRatio, percent, depth) ? Optional.of("ratio") : Optional.empty();
+            }
+        }
+        Optional<Intervals.Set> pi = Intervals.of(p);
+        Optional<Intervals.Set> gi = Intervals.of(g);
+        if (pi.isPresent() || gi.isPresent()) {
+            // "-2 \\leq x \\leq 7" against "[-2, 7]": an inequality in one variable is the set it describes.
+            boolean bothRelations = pi.isPresent() && gi.isPresent();
+            boolean twoSimple = bothRelations && Relation.parse(p).isPresent() && Relation.parse(g).isPresent();
+            if (twoSimple) {
+                if (relationsEqual(Relation.parse(p).get(), Relation.parse(g).get(), percent, depth)) {
+                    return Optional.of("relation");
+                }
+            }
+            if (bothRelations && pi.get().variable().equals(gi.get().variable())
+                    || !bothRelations && Intervals.isIntervalLike(pi.isPresent() ? g : p)) {
+                Optional<String> how = match(pi.map(Intervals.Set::text).orElse(p), gi.map(Intervals.Set::text).orElse(g),
+                        percent, depth + 1);
+                if (how.isPresent() || !bothRelations) {
+                    return how.map(h -> h + " from inequality");
+                }
+            }
+        }
+        Optional<String> decimalComma = decimalComma(p, g, percent);
+        if (decimalComma.isPresent()) {
+            return decimalComma;
+        }
         Optional<List<List<String>>> pm = matrix(p);
         Optional<List<List<String>>> gm = matrix(g);
         if (pm.isPresent() || gm.isPresent()) {
@@ -64,7 +121,8 @@ public final class MathEquivalence {
         Optional<Relation> pr = Relation.parse(p);
         Optional<Relation> gr = Relation.parse(g);
         List<String> chain = Latex.splitTopLevel(p, "=");
-        if (gr.isEmpty() && chain.size() >= 2 && Relation.countRelations(p) == chain.size() - 1) {
+        if (gr.isEmpty() && chain.size() >= 2 && Relation.countRelations(p) == chain.size() - 1
+                && Latex.splitTopLevel(p, ",").size() == 1) {
             // "180 + 24 = 204" against "204": the value the working ends on is the answer.
             return match(chain.get(chain.size() - 1).strip(), g, percent, depth + 1);
         }
@@ -84,6 +142,56 @@ public final class MathEquivalence {
             return numbersEqual(pn.get(), gn.get(), percent) ? Optional.of("numeric") : Optional.empty();
         }
         return symbolic(p, g, percent) ? Optional.of("symbolic") : Optional.empty();
+    }
+
+    /** 11:21 against 11:21 or 22:42, and a two-term ratio against its quotient; never the CAS on a colon. */
+    private boolean ratiosEqual(List<String> p, List<String> g, boolean percent, int depth) {
+        if (p.size() == g.size()) {
+            boolean termwise = true;
+            for (int i = 0; i < p.size() && termwise; i++) {
+                termwise = same(p.get(i), g.get(i), percent, depth);
+            }
+            if (termwise || p.size() != 2) {
+                return termwise;
+            }
+            Optional<Numbers.Value> a = Numbers.parse(p.get(0).strip());
+            Optional<Numbers.Value> b = Numbers.parse(p.get(1).strip());
+            Optional<Numbers.Value> c = Numbers.parse(g.get(0).strip());
+            Optional<Numbers.Value> d = Numbers.parse(g.get(1).strip());
+            return a.isPresent() && b.isPresent() && c.isPresent() && d.isPresent() && b.get().value() != 0 && d.get().value() != 0
+                    && Numbers.close(a.get().value() / b.get().value(), c.get().value() / d.get().value());
+        }
+        List<String> ratio = p.size() == 2 ? p : g.size() == 2 ? g : null;
+        List<String> single = p.size() == 1 ? p : g.size() == 1 ? g : null;
+        if (ratio == null || single == null) {
+            return false;
+        }
+        return same("\\frac{" + ratio.get(0).strip() + "}{" + ratio.get(1).strip() + "}", single.get(0), percent, depth);
+    }
+
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("^(-?)(\\d+),(\\d+)$");
+
+    /**
+     * "2,74" against "2.74": a comma that cannot separate thousands (not followed by exactly three digits
+     * after at most three) is read as a decimal comma when the other side is a decimal fraction.
+     */
+    private static Optional<String> decimalComma(String p, String g, boolean percent) {
+        for (int side = 0; side < 2; side++) {
+            String a = side == 0 ? p : g;
+            String b = side == 0 ? g : p;
+            Matcher m = DECIMAL_COMMA.matcher(a);
+            if (!m.matches() || m.group(3).length() == 3 && m.group(2).length() <= 3) {
+                continue;
+            }
+            Optional<Numbers.Value> other = Numbers.parse(b);
+            if (other.isEmpty() || other.get().integer()) {
+                continue;
+            }
+            Optional<Numbers.Value> read = Numbers.parse(m.group(1) + m.group(2) + "." + m.group(3));
+            return read.isPresent() && numbersEqual(read.get(), other.get(), percent) ? Optional.of("numeric, decimal comma")
+                    : Optional.empty();
+        }
+        return Optional.empty();
     }
 
     private static boolean isWord(String s) {
@@ -172,6 +280,20 @@ public final class MathEquivalence {
         if (p.isSet() != g.isSet() && (p.ordered() || g.ordered())) {
             return false; // a tuple is not a set
         }
+        if (p.ordered() || g.ordered()) {
+            // "3, 5" for the pair "(3, 5)": the items in their order; a bare list cannot say an interval is half-open.
+            Group tuple = p.ordered() ? p : g;
+            Group other = p.ordered() ? g : p;
+            if (!other.list() || !tuple.open().equals("(") || !tuple.close().equals(")")) {
+                return false;
+            }
+            for (int i = 0; i < p.items().size(); i++) {
+                if (!same(p.items().get(i), g.items().get(i), percent, depth)) {
+                    return false;
+                }
+            }
+            return true;
+        }
         // Unordered: every predicted element pairs with a distinct gold element.
         List<String> left = new ArrayList<>(g.items());
         for (String item : p.items()) {
@@ -190,7 +312,11 @@ public final class MathEquivalence {
     }
 
     private static Optional<List<List<String>>> matrix(String s) {
-        Matcher m = MATRIX.matcher(s.strip());
+        String t = s.strip();
+        if (t.length() > 2 && "([".indexOf(t.charAt(0)) >= 0 && t.substring(1).strip().startsWith("\\begin{") && Latex.isOneGroup(t)) {
+            t = t.substring(1, t.length() - 1).strip(); // \\left[\\begin{array}{cc}...\\end{array}\\right]
+        }
+        Matcher m = MATRIX.matcher(t);
         if (!m.matches()) {
             return Optional.empty();
         }
@@ -247,7 +373,11 @@ public final class MathEquivalence {
      * A collection answer: a tuple or interval ({@code ordered}, with its brackets), a set
      * {@code \{...\}}, a bare comma list, {@code a \pm b}, or a union of intervals (all unordered).
      */
-    record Group(String open, String close, List<String> items, boolean ordered) {
+    record Group(String open, String close, List<String> items, boolean ordered, boolean list) {
+
+        Group(String open, String close, List<String> items, boolean ordered) {
+            this(open, close, items, ordered, false);
+        }
 
         boolean isSet() {
             return open.equals("\\{");
@@ -275,12 +405,15 @@ public final class MathEquivalence {
             }
             List<String> bare = Latex.splitTopLevel(s, ",");
             if (bare.size() >= 2) {
-                return Optional.of(new Group("", "", bare, false));
+                return Optional.of(new Group("", "", bare, false, true));
             }
             List<String> pm = Latex.splitTopLevel(s, "\\pm");
             if (pm.size() == 2 && !pm.get(1).isBlank()) {
-                String a = pm.get(0).strip().isEmpty() ? "0" : pm.get(0).strip();
                 String b = pm.get(1).strip();
+                if (pm.get(0).isBlank()) {
+                    return Optional.of(new Group("", "", List.of(b, Intervals.negate(b)), false));
+                }
+                String a = pm.get(0).strip();
                 return Optional.of(new Group("", "", List.of(a + "+" + b, a + "-(" + b + ")"), false));
             }
             return Optional.empty();

@@ -52,4 +52,32 @@ class AnswerExtractorTest {
         assertThat(AnswerExtractor.extract("I think about this problem for a long time and it is hard to say anything at all")).isEmpty();
         assertThat(AnswerExtractor.extract("   ")).isEmpty();
     }
+
+    @Test
+    void boxesSideBySideAreOneAnswerList() {
+        assertThat(AnswerExtractor.boxedGroup("so \\boxed{1}, \\boxed{2} and $\\boxed{3}$.")).containsExactly("1", "2", "3");
+        assertThat(AnswerExtractor.boxedGroup("$x = \\boxed{1}$ or $x = \\boxed{-2}$")).containsExactly("1", "-2");
+        assertThat(AnswerExtractor.boxedGroup("first \\boxed{3}, but checking again gives \\boxed{5}")).containsExactly("5");
+        assertThat(AnswerExtractor.boxedGroup("no box here")).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "Final Answer: The largest $n$ is 34.|34",
+        "Answer: the smallest value of $k$ is $\\frac{1}{2}$.|\\frac{1}{2}",
+        "The solutions are 1 and 2|1 and 2",
+        "Answer:\\n$ 9 $|9",
+        "Adding the three cases together, the total number of paths from A to B comes out as = 42.|42",
+    })
+    void proseAnswersGiveTheirValue(String response, String expected) {
+        assertThat(extract(response.replace("\\n", "\n"))).isEqualTo(expected);
+    }
+
+    @Test
+    void proseIsToldFromFormulas() {
+        assertThat(AnswerExtractor.isProse("The largest $n$ is 34.")).isTrue();
+        assertThat(AnswerExtractor.isProse("$x \\geq 5$")).isFalse();
+        assertThat(AnswerExtractor.isProse("6 \\text{ and } 8")).isFalse();
+        assertThat(AnswerExtractor.isProse("\\text{Evelyn}")).isFalse();
+    }
 }

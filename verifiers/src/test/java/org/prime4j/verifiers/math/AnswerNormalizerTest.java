@@ -41,6 +41,22 @@ class AnswerNormalizerTest {
         "x \\le 3|x \\leq 3",
         "5x - 7y + 11z + 4 = 0|5x - 7y + 11z + 4 = 0",
         "1, 234|1, 234",
+        "7 425 000|7425000",
+        "1,000.99 m²|1000.99",
+        "€1,000|1000",
+        "1000 €|1000",
+        "28 pct|28",
+        "28 percentage|28",
+        "\\cfrac{1}{2}|\\frac{1}{2}",
+        "x >= 5|x \\geq 5",
+        "x <= 5|x \\leq 5",
+        "x != 5|x \\neq 5",
+        "x \\ne 5|x \\neq 5",
+        "x \\approx 11|11",
+        "6 \\text{ and } 8|6, 8",
+        "21, 16 or 11|21, 16, 11",
+        "{1,2,3}|\\{1,2,3\\}",
+        "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}|\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
     })
     void normalizes(String raw, String expected) {
         assertThat(AnswerNormalizer.normalize(raw)).isEqualTo(expected);
