@@ -1,22 +1,18 @@
 package org.prime4j.orchestrator.eval;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.prime4j.orchestrator.data.PromptItem;
+import org.prime4j.orchestrator.loop.OutcomeScorer;
 import org.prime4j.verifiers.Verification;
-import org.prime4j.verifiers.VerificationItem;
-import org.prime4j.verifiers.Verifier;
 import org.prime4j.verifiers.VerifierRegistry;
 import org.prime4j.verifiers.math.AnswerExtractor;
 import org.prime4j.verifiers.math.AnswerNormalizer;
 import org.prime4j.verifiers.math.MathVerifier;
-import org.prime4j.verifiers.runtime.VerificationPool;
 
 /**
  * Scores the responses of evaluation items: each by its item's verifier (chosen by ability), in parallel with a
@@ -24,28 +20,15 @@ import org.prime4j.verifiers.runtime.VerificationPool;
  */
 public final class EvalScoring implements AutoCloseable {
 
-    private final VerifierRegistry verifiers;
-    private final VerificationPool pool;
+    private final OutcomeScorer scorer;
 
     public EvalScoring(VerifierRegistry verifiers, int parallelism, Duration deadline) {
-        this.verifiers = verifiers;
-        this.pool = new VerificationPool(Math.max(1, parallelism), deadline);
+        this.scorer = new OutcomeScorer(verifiers, List.of(), Math.max(1, parallelism), deadline);
     }
 
     /** Checks that every ability has a verifier and warms each one up, before any sampling. */
     public void prepare(List<PromptItem> items) {
-        Set<String> abilities = new LinkedHashSet<>();
-        items.forEach(i -> abilities.add(i.ability()));
-        for (String a : abilities) {
-            Verifier v = verifiers.find(a).orElseThrow(() -> new IllegalArgumentException(items.stream()
-                    .filter(i -> i.ability().equals(a)).findFirst().orElseThrow().source() + ": ability '" + a
-                    + "' has no verifier (known: " + verifiers.names() + ")"));
-            try {
-                v.warmUp();
-            } catch (Exception e) {
-                throw new IllegalStateException("verifier '" + a + "' cannot work: " + e.getMessage(), e);
-            }
-        }
+        scorer.prepare(items);
     }
 
     /**
@@ -55,13 +38,7 @@ public final class EvalScoring implements AutoCloseable {
     public List<ItemResult> score(List<PromptItem> items, List<List<String>> responses, List<List<Boolean>> truncated) {
         List<List<CompletableFuture<Verification>>> verdicts = new ArrayList<>();
         for (int i = 0; i < items.size(); i++) {
-            PromptItem item = items.get(i);
-            Verifier v = verifiers.get(item.ability());
-            List<CompletableFuture<Verification>> f = new ArrayList<>();
-            for (String r : responses.get(i)) {
-                f.add(pool.submit(v, new VerificationItem(r, item.groundTruth(), item.extra())));
-            }
-            verdicts.add(f);
+            verdicts.add(scorer.submit(items.get(i), responses.get(i)));
         }
         List<ItemResult> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
@@ -108,6 +85,6 @@ public final class EvalScoring implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.close();
+        scorer.close();
     }
 }

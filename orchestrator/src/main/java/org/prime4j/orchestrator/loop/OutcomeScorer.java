@@ -52,7 +52,7 @@ public final class OutcomeScorer implements AutoCloseable {
     }
 
     /** Checks that every ability of the data has a verifier and warms each one up. */
-    public void prepare(List<PromptItem> items) throws Exception {
+    public void prepare(List<PromptItem> items) {
         Set<String> abilities = new LinkedHashSet<>();
         for (PromptItem p : items) {
             abilities.add(p.ability());
@@ -79,12 +79,11 @@ public final class OutcomeScorer implements AutoCloseable {
     public Scores score(List<PromptItem> prompts, List<Rollouts> rollouts) {
         List<CompletableFuture<Verification>> futures = new ArrayList<>();
         for (int p = 0; p < prompts.size(); p++) {
-            PromptItem item = prompts.get(p);
-            Verifier v = verifier(item.ability());
+            List<String> texts = new ArrayList<>();
             for (Sample s : rollouts.get(p).samples()) {
-                futures.add(pool.submit(v, new VerificationItem(s.text() == null ? "" : s.text(), item.groundTruth(),
-                        item.extra())));
+                texts.add(s.text() == null ? "" : s.text());
             }
+            futures.addAll(submit(prompts.get(p), texts));
         }
         double[] scores = new double[futures.size()];
         int errors = 0;
@@ -99,6 +98,16 @@ public final class OutcomeScorer implements AutoCloseable {
             }
         }
         return new Scores(scores, errors, timeouts);
+    }
+
+    /** One item's responses, each scored by the item's verifier under the deadline, in order. */
+    public List<CompletableFuture<Verification>> submit(PromptItem item, List<String> responses) {
+        Verifier v = verifier(item.ability());
+        List<CompletableFuture<Verification>> futures = new ArrayList<>(responses.size());
+        for (String r : responses) {
+            futures.add(pool.submit(v, new VerificationItem(r, item.groundTruth(), item.extra())));
+        }
+        return futures;
     }
 
     @Override

@@ -99,18 +99,12 @@ public final class PrimeTraining {
     }
 
     /** Lets every verifier check every item's ground truth up front (a bad line fails now, not at step 40). */
-    private static void prepare(OutcomeScorer scorer, PromptDataset train, PromptDataset held) throws IOException {
+    private static void prepare(OutcomeScorer scorer, PromptDataset train, PromptDataset held) {
         List<PromptItem> all = new ArrayList<>(train.items());
         if (held != null) {
             all.addAll(held.items());
         }
-        try {
-            scorer.prepare(all);
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        scorer.prepare(all);
     }
 
     /** What a run is made of; all of it lives as long as the run. */
