@@ -64,6 +64,18 @@ def rounded(x):
     return [round(float(v), 7) for v in x]
 
 
+def variant_gap(cfg, w, ids, mask, logits):
+    """How far the logits move without the feature a fixture is about (Qwen3's q/k norm, Llama 3.1's rope
+    scaling): a fixture is only a test of that feature if this is far above the 1e-4 tolerance."""
+    if ref.qk_norm(cfg):
+        plain = dict(cfg, model_type="llama", head_dim=ref.head_dim(cfg))
+    elif cfg.get("rope_scaling"):
+        plain = dict(cfg, rope_scaling=None)
+    else:
+        return None
+    return float((ref.forward(plain, w, ids, mask) - logits).abs().max())
+
+
 def make(name, cfg, dtype, seed):
     torch.manual_seed(seed)
     w = ref.random_weights(cfg, seed, std=0.2)
@@ -86,6 +98,8 @@ def make(name, cfg, dtype, seed):
             # The reference itself must not depend on padding: each row alone gives the same logits.
             alone = ref.forward(cfg, w, torch.tensor([s]), torch.ones(1, len(s), dtype=torch.long))
             assert torch.allclose(alone[0], logits[i, start:], atol=1e-5), name
+        gap = variant_gap(cfg, w, ids, mask, logits)
+        assert gap is None or gap > 1e-2, (name, gap)
         prompts = [s for s in seqs if len(s) >= 1]
         conts = [greedy(cfg, w, p, 6) for p in prompts]
         # The reference's own KV-cache path (used by the benchmark) agrees with cache-free decoding.
@@ -99,10 +113,11 @@ def make(name, cfg, dtype, seed):
     with open(os.path.join(d, "expected.json"), "w") as f:
         json.dump({"sequences": seqs, "logits": exp_logits, "logprobs": exp_lps,
                    "greedy_prompts": prompts, "greedy_new_tokens": 6, "greedy": conts}, f)
-    print(name, dtype, "params", sum(x.numel() for x in w.values()))
+    print(name, dtype, "params", sum(x.numel() for x in w.values()),
+          "" if gap is None else "max |logit change| without the family feature %.3g" % gap)
 
 
-def train_step(name, cfg, seed):
+def train_step(name, cfg, seed, extra_watch=()):
     """One training step on a fixture model: loss = -mean log-prob over the real targets of a left-padded
     batch, the global gradient norm, then clip_grad_norm_(1.0) + AdamW; records gradients and new weights."""
     d = os.path.join(OUT, name)
@@ -116,7 +131,7 @@ def train_step(name, cfg, seed):
     loss = -(lps * target_mask).sum() / target_mask.sum()
     loss.backward()
     watch = ["model.layers.0.self_attn.q_proj.weight", "model.layers.1.mlp.down_proj.weight",
-             "model.norm.weight", "model.embed_tokens.weight"]
+             "model.norm.weight", "model.embed_tokens.weight"] + list(extra_watch)
     grads = {k: rounded(params[k].grad.flatten()) for k in watch}
     norm = float(torch.nn.utils.clip_grad_norm_(list(params.values()), 1.0))
     opt = torch.optim.AdamW(list(params.values()), lr=0.01, betas=(0.9, 0.95), eps=1e-8, weight_decay=0.1)
@@ -150,7 +165,8 @@ def adamw_fixture():
 
 
 def config(arch, **kw):
-    c = {"architectures": [arch], "model_type": "qwen2" if arch.startswith("Qwen2") else "llama",
+    model_type = {"Qwen2ForCausalLM": "qwen2", "Qwen3ForCausalLM": "qwen3", "LlamaForCausalLM": "llama"}[arch]
+    c = {"architectures": [arch], "model_type": model_type,
          "hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2, "num_attention_heads": 4,
          "num_key_value_heads": 2, "rms_norm_eps": 1e-6, "rope_theta": 10000.0, "vocab_size": 64,
          "max_position_embeddings": 128, "tie_word_embeddings": True, "bos_token_id": 1,
@@ -170,7 +186,28 @@ if __name__ == "__main__":
                                          eos_token_id=[2, 3]), "BF16", 13)
     make("llama-bias-headdim-f32", config("LlamaForCausalLM", attention_bias=True, mlp_bias=True,
                                           head_dim=16, rope_theta=500000.0), "F32", 14)
+    # Qwen3: q/k RMSNorm per head, no qkv bias by default, a head_dim (16) that is not hidden / heads (8).
+    make("qwen3-gqa-headdim-tied-f32", config("Qwen3ForCausalLM", attention_bias=False, head_dim=16,
+                                              rope_theta=1000000.0, use_sliding_window=False,
+                                              sliding_window=None, max_window_layers=2), "F32", 15)
+    # No head_dim in config.json: Qwen3Config's default is 128 (not hidden / heads = 8).
+    make("qwen3-mha-bias-untied-bf16", config("Qwen3ForCausalLM", attention_bias=True, num_key_value_heads=4,
+                                              tie_word_embeddings=False, torch_dtype="bfloat16"), "BF16", 16)
+    # Llama 3.1: with head_dim 16 and theta 1e4 the wavelengths 6.3, 20, 63, 199, ... fall on all three
+    # branches of the llama3 rewrite (kept below 64/4, interpolated up to 64/1, divided by 8 beyond).
+    llama31 = {"factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+               "original_max_position_embeddings": 64, "rope_type": "llama3"}
+    make("llama31-rope-scaling-f32", config("LlamaForCausalLM", num_attention_heads=2, num_key_value_heads=1,
+                                            head_dim=16, tie_word_embeddings=False, attention_bias=False,
+                                            mlp_bias=False, rope_scaling=llama31, eos_token_id=[2, 3]),
+         "F32", 17)
+    make("llama31-rope-scaling-bf16", config("LlamaForCausalLM", rope_scaling=llama31, torch_dtype="bfloat16",
+                                             tie_word_embeddings=True), "BF16", 18)
     train_step("qwen2-gqa-tied-f32", config("Qwen2ForCausalLM", attention_bias=True), 11)
     train_step("llama-bias-headdim-f32", config("LlamaForCausalLM", attention_bias=True, mlp_bias=True,
                                                 head_dim=16, rope_theta=500000.0), 14)
+    train_step("qwen3-gqa-headdim-tied-f32", config("Qwen3ForCausalLM", attention_bias=False, head_dim=16,
+                                                    rope_theta=1000000.0, use_sliding_window=False,
+                                                    sliding_window=None, max_window_layers=2), 15,
+               extra_watch=["model.layers.0.self_attn.q_norm.weight", "model.layers.1.self_attn.k_norm.weight"])
     adamw_fixture()

@@ -1,10 +1,13 @@
-"""An independent plain-PyTorch Qwen2 / Llama decoder, written from the math of Hugging Face's
-modeling_qwen2.py / modeling_llama.py (eager attention), for two uses: the oracle fixtures of the Java
+"""An independent plain-PyTorch Qwen2 / Qwen3 / Llama decoder, written from the math of Hugging Face's
+modeling_qwen2.py / modeling_qwen3.py / modeling_llama.py (eager attention) and of Llama 3.1's rope scaling
+(the "llama3" rope_type), for two uses: the oracle fixtures of the Java
 model (model/src/test/python/gen_model_fixtures.py) and the PyTorch side of `prime4j bench model`
 (bench_torch_step.py). It shares nothing with the Java code but the tensor names.
 
 Weights are a dict keyed by Hugging Face tensor name; cfg is a dict with config.json's field names.
 """
+import math
+
 import torch
 import torch.nn.functional as F
 
@@ -14,9 +17,27 @@ def rms_norm(x, weight, eps):
     return weight * (x * torch.rsqrt(variance + eps))
 
 
-def rotary(positions, head_dim, theta):
-    """cos, sin of shape (B, T, head_dim) for integer positions (B, T), HF's default rope."""
-    inv_freq = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.int64).float() / head_dim))
+def inverse_frequencies(head_dim, theta, scaling=None):
+    """omega_k = theta^(-2k/d), k < d/2; with Llama 3.1's scaling, by wavelength lambda = 2 pi / omega against
+    the pre-training context L: lambda < L / high_freq_factor keeps omega, lambda > L / low_freq_factor gives
+    omega / factor, and between the two alpha = (L / lambda - low) / (high - low) blends
+    (1 - alpha) omega / factor + alpha omega."""
+    omega = 1.0 / (theta ** (torch.arange(0, head_dim, 2, dtype=torch.int64).float() / head_dim))
+    if not scaling or scaling.get("rope_type", scaling.get("type")) == "default":
+        return omega
+    assert scaling["rope_type"] == "llama3", scaling
+    factor, low, high = scaling["factor"], scaling["low_freq_factor"], scaling["high_freq_factor"]
+    context = scaling["original_max_position_embeddings"]
+    wavelength = 2 * math.pi / omega
+    alpha = (context / wavelength - low) / (high - low)
+    blended = (1 - alpha) * omega / factor + alpha * omega
+    out = torch.where(wavelength > context / low, omega / factor, blended)
+    return torch.where(wavelength < context / high, omega, out)
+
+
+def rotary(positions, head_dim, theta, scaling=None):
+    """cos, sin of shape (B, T, head_dim) for integer positions (B, T); HF's rope, optionally llama3-scaled."""
+    inv_freq = inverse_frequencies(head_dim, theta, scaling)
     freqs = positions[..., None].float() * inv_freq
     emb = torch.cat((freqs, freqs), dim=-1)
     return emb.cos(), emb.sin()
@@ -33,7 +54,15 @@ def positions_from_mask(mask):
 
 
 def head_dim(cfg):
-    return cfg.get("head_dim") or cfg["hidden_size"] // cfg["num_attention_heads"]
+    """config.json's head_dim; when absent Qwen3Config says 128, the others hidden / heads."""
+    if cfg.get("head_dim"):
+        return cfg["head_dim"]
+    return 128 if qk_norm(cfg) else cfg["hidden_size"] // cfg["num_attention_heads"]
+
+
+def qk_norm(cfg):
+    """Qwen3 RMS-normalizes every query and key head (weights q_norm, k_norm of width head_dim) before rope."""
+    return cfg.get("model_type") == "qwen3"
 
 
 def forward(cfg, w, ids, mask, positions=None, cache=None):
@@ -48,7 +77,7 @@ def forward(cfg, w, ids, mask, positions=None, cache=None):
     eps = cfg["rms_norm_eps"]
     if positions is None:
         positions = positions_from_mask(mask)
-    cos, sin = rotary(positions, hd, cfg["rope_theta"])
+    cos, sin = rotary(positions, hd, cfg["rope_theta"], cfg.get("rope_scaling"))
     cos, sin = cos[:, None], sin[:, None]
     k_len = mask.shape[1]
     causal = torch.ones(t, k_len, dtype=torch.bool).tril(diagonal=k_len - t)
@@ -62,8 +91,12 @@ def forward(cfg, w, ids, mask, positions=None, cache=None):
     for i in range(cfg["num_hidden_layers"]):
         p = "model.layers.%d." % i
         x = rms_norm(h, w[p + "input_layernorm.weight"], eps)
-        q = lin(x, p + "self_attn.q_proj").view(b, t, nh, hd).transpose(1, 2)
-        k = lin(x, p + "self_attn.k_proj").view(b, t, nkv, hd).transpose(1, 2)
+        q = lin(x, p + "self_attn.q_proj").view(b, t, nh, hd)
+        k = lin(x, p + "self_attn.k_proj").view(b, t, nkv, hd)
+        if qk_norm(cfg):
+            q = rms_norm(q, w[p + "self_attn.q_norm.weight"], eps)
+            k = rms_norm(k, w[p + "self_attn.k_norm.weight"], eps)
+        q, k = q.transpose(1, 2), k.transpose(1, 2)
         v = lin(x, p + "self_attn.v_proj").view(b, t, nkv, hd).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
@@ -125,6 +158,9 @@ def param_names(cfg):
             names.append(p + "self_attn.%s_proj.weight" % m)
             if m != "o" and cfg.get("attention_bias", False):
                 names.append(p + "self_attn.%s_proj.bias" % m)
+        if qk_norm(cfg):
+            names.append(p + "self_attn.q_norm.weight")
+            names.append(p + "self_attn.k_norm.weight")
         names.append(p + "post_attention_layernorm.weight")
         for m in ("gate", "up", "down"):
             names.append(p + "mlp.%s_proj.weight" % m)
@@ -146,6 +182,8 @@ def param_shapes(cfg):
             shapes[n] = (v, d)
         elif "layernorm" in n or n == "model.norm.weight":
             shapes[n] = (d,)
+        elif n.endswith("q_norm.weight") or n.endswith("k_norm.weight"):
+            shapes[n] = (hd,)
         elif "self_attn" in n:
             m = n.split("self_attn.")[1][0]
             if m == "o":

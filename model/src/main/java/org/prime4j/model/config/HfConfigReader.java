@@ -16,9 +16,10 @@ import org.prime4j.model.config.ModelConfig.Architecture;
 
 /**
  * Reads Hugging Face's {@code config.json} into a {@link ModelConfig} and writes one back that
- * transformers and vLLM load. Anything prime4j's model would not compute exactly (rope scaling, sliding
- * windows, another activation, quantization) is an IllegalArgumentException naming the field and file,
- * never silently ignored. Defaults are transformers' own (Qwen2Config / LlamaConfig).
+ * transformers and vLLM load. Anything prime4j's model would not compute exactly (rope scaling other than
+ * Llama 3.1's, sliding windows, another activation, quantization, mixture of experts) is an
+ * IllegalArgumentException naming the field and file, never silently ignored. Defaults are transformers' own
+ * (Qwen2Config / Qwen3Config / LlamaConfig).
  */
 public final class HfConfigReader {
 
@@ -67,21 +68,26 @@ public final class HfConfigReader {
             }
         }
         double ropeTheta = ropeTheta(f);
+        Llama3RopeScaling ropeScaling = ropeScaling(f);
 
         int hidden = f.requiredInt("hidden_size");
         int heads = f.requiredInt("num_attention_heads");
         int kvHeads = f.optionalInt("num_key_value_heads", heads);
-        int headDim = f.optionalInt("head_dim", heads > 0 ? hidden / heads : 0);
+        // Qwen3Config's head_dim defaults to 128 whatever hidden / heads is; the others derive it.
+        int headDim = f.optionalInt("head_dim", arch == Architecture.QWEN3 ? 128 : heads > 0 ? hidden / heads : 0);
         boolean attentionBias;
         boolean mlpBias;
         if (arch == Architecture.QWEN2) {
             attentionBias = true; // Qwen2's q/k/v projections always carry a bias; no config field turns it off
             mlpBias = false;
+        } else if (arch == Architecture.QWEN3) {
+            attentionBias = f.bool("attention_bias", false);
+            mlpBias = false; // Qwen3's MLP has no bias and no field for one
         } else {
             attentionBias = f.bool("attention_bias", false);
             mlpBias = f.bool("mlp_bias", false);
         }
-        int defaultMaxPos = arch == Architecture.QWEN2 ? 32768 : 2048;
+        int defaultMaxPos = arch == Architecture.LLAMA ? 2048 : 32768;
         String dtype = f.has("torch_dtype") ? f.string("torch_dtype", null)
                 : f.has("dtype") ? f.string("dtype", null) : "float32";
         if (dtype.startsWith("torch.")) {
@@ -100,61 +106,123 @@ public final class HfConfigReader {
                     attentionBias, mlpBias,
                     f.optionalInt("bos_token_id", -1),
                     eosIds(f),
-                    dtype);
+                    dtype, ropeScaling);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
         }
     }
 
     private static Architecture architecture(Fields f) {
-        JsonNode archs = f.root.get("architectures");
-        if (archs != null && !archs.isNull()) {
-            if (!archs.isArray() || archs.size() != 1 || !archs.get(0).isTextual()) {
-                throw f.bad("architectures", "expected one architecture name, got " + archs);
+        String type = f.string("model_type", null);
+        Architecture byType = null;
+        if (type != null) {
+            if (type.equals("qwen3_moe")) {
+                throw f.bad("model_type", "\"qwen3_moe\" (mixture of experts) is not supported (prime4j "
+                        + "implements the dense " + Architecture.QWEN3.modelType + ")");
             }
-            String name = archs.get(0).asText();
             for (Architecture a : Architecture.values()) {
-                if (a.hfName.equals(name)) {
-                    return a;
+                if (a.modelType.equals(type)) {
+                    byType = a;
                 }
             }
-            throw f.bad("architectures", "\"" + name + "\" is not supported (prime4j implements "
-                    + Architecture.QWEN2.hfName + " and " + Architecture.LLAMA.hfName + ")");
+            if (byType == null) {
+                throw f.bad("model_type", "\"" + type + "\" is not supported (prime4j implements "
+                        + supported(a -> a.modelType) + ")");
+            }
         }
-        String type = f.string("model_type", null);
-        if (type == null) {
-            throw f.bad("architectures", "missing, and so is model_type");
+        JsonNode archs = f.root.get("architectures");
+        if (archs == null || archs.isNull()) {
+            if (byType == null) {
+                throw f.bad("architectures", "missing, and so is model_type");
+            }
+            return byType;
         }
+        if (!archs.isArray() || archs.size() != 1 || !archs.get(0).isTextual()) {
+            throw f.bad("architectures", "expected one architecture name, got " + archs);
+        }
+        String name = archs.get(0).asText();
         for (Architecture a : Architecture.values()) {
-            if (a.modelType.equals(type)) {
+            if (a.hfName.equals(name)) {
+                if (byType != null && byType != a) {
+                    throw f.bad("architectures", "\"" + name + "\" contradicts model_type \"" + type + "\"");
+                }
                 return a;
             }
         }
-        throw f.bad("model_type", "\"" + type + "\" is not supported (prime4j implements "
-                + Architecture.QWEN2.modelType + " and " + Architecture.LLAMA.modelType + ")");
+        throw f.bad("architectures", "\"" + name + "\" is not supported (prime4j implements "
+                + supported(a -> a.hfName) + ")");
+    }
+
+    private static String supported(java.util.function.Function<Architecture, String> name) {
+        List<String> names = new ArrayList<>();
+        for (Architecture a : Architecture.values()) {
+            names.add(name.apply(a));
+        }
+        return String.join(", ", names);
+    }
+
+    private static final List<String> ROPE_FIELDS = List.of("rope_scaling", "rope_parameters");
+
+    /** rope_theta, which newer transformers may nest in {@code rope_parameters}. */
+    private static double ropeTheta(Fields f) {
+        JsonNode params = f.root.get("rope_parameters");
+        if (params != null && params.isObject() && params.has("rope_theta") && !f.has("rope_theta")) {
+            JsonNode theta = params.get("rope_theta");
+            if (!theta.isNumber()) {
+                throw f.bad("rope_parameters", "rope_theta: expected a number, got " + theta);
+            }
+            return theta.asDouble();
+        }
+        return f.number("rope_theta", 10000.0);
     }
 
     /**
-     * Plain rotary embeddings only: {@code rope_scaling} must be null (or say rope_type "default"); newer
-     * transformers may nest rope_theta in {@code rope_parameters}, which obeys the same rule.
+     * Plain rotary embeddings ({@code rope_scaling} null or rope_type "default") or Llama 3.1's "llama3"
+     * rewrite; every other rope_type (linear, dynamic, yarn, longrope...) changes the math and is refused.
+     * transformers 5 calls the field {@code rope_parameters}; the same rule applies to it.
      */
-    private static double ropeTheta(Fields f) {
-        for (String field : List.of("rope_scaling", "rope_parameters")) {
+    private static Llama3RopeScaling ropeScaling(Fields f) {
+        Llama3RopeScaling found = null;
+        for (String field : ROPE_FIELDS) {
             JsonNode node = f.root.get(field);
             if (node == null || node.isNull()) {
                 continue;
             }
-            String type = node.isObject() && node.has("rope_type") ? node.get("rope_type").asText()
-                    : node.isObject() && node.has("type") ? node.get("type").asText() : null;
-            if (!"default".equals(type)) {
-                throw f.bad(field, node + " is not supported (prime4j implements plain rotary embeddings; "
-                        + "rope_scaling must be null)");
+            if (!node.isObject()) {
+                throw f.bad(field, "expected an object or null, got " + node);
             }
-            if (field.equals("rope_parameters") && node.has("rope_theta") && !f.has("rope_theta")) {
-                return node.get("rope_theta").asDouble();
+            JsonNode typeNode = node.has("rope_type") ? node.get("rope_type") : node.get("type");
+            String type = typeNode == null ? null : typeNode.asText();
+            if ("default".equals(type)) {
+                continue;
+            }
+            if (!Llama3RopeScaling.ROPE_TYPE.equals(type)) {
+                throw f.bad(field, (type == null ? "no rope_type" : "rope_type \"" + type + "\"")
+                        + " is not supported (prime4j implements \"default\" and \"llama3\" rotary embeddings)");
+            }
+            try {
+                found = new Llama3RopeScaling(ropeNumber(f, field, node, "factor"),
+                        ropeNumber(f, field, node, "low_freq_factor"), ropeNumber(f, field, node, "high_freq_factor"),
+                        (int) ropeNumber(f, field, node, "original_max_position_embeddings"));
+            } catch (IllegalArgumentException e) {
+                if (e.getMessage().startsWith(f.source())) {
+                    throw e;
+                }
+                throw f.bad(field, e.getMessage());
             }
         }
-        return f.number("rope_theta", 10000.0);
+        return found;
+    }
+
+    private static double ropeNumber(Fields f, String field, JsonNode node, String key) {
+        JsonNode n = node.get(key);
+        if (n == null || n.isNull()) {
+            throw f.bad(field, "rope_type \"llama3\" requires " + key + ", which is missing");
+        }
+        if (!n.isNumber() || (key.startsWith("original") && !n.isIntegralNumber())) {
+            throw f.bad(field, key + ": expected a number, got " + n);
+        }
+        return n.asDouble();
     }
 
     private static List<Integer> eosIds(Fields f) {
@@ -185,11 +253,15 @@ public final class HfConfigReader {
 
     /** config.json text for {@code config}: every field explicit, so no reader's defaults matter. */
     public static String toJson(ModelConfig c) {
-        boolean qwen = c.architecture() == Architecture.QWEN2;
-        if (qwen && (!c.attentionBias() || c.mlpBias())) {
+        boolean qwen = c.architecture() != Architecture.LLAMA;
+        if (c.architecture() == Architecture.QWEN2 && (!c.attentionBias() || c.mlpBias())) {
             throw new IllegalArgumentException("a Qwen2 config.json cannot express attention_bias="
                     + c.attentionBias() + ", mlp_bias=" + c.mlpBias() + " (Qwen2 always has q/k/v bias and no "
                     + "MLP bias); use the Llama architecture");
+        }
+        if (c.architecture() == Architecture.QWEN3 && c.mlpBias()) {
+            throw new IllegalArgumentException("a Qwen3 config.json cannot express mlp_bias=true (Qwen3's MLP "
+                    + "has no bias)");
         }
         ObjectNode o = JSON.createObjectNode();
         o.putArray("architectures").add(c.architecture().hfName);
@@ -203,7 +275,14 @@ public final class HfConfigReader {
         o.put("hidden_act", "silu");
         o.put("rms_norm_eps", c.rmsNormEps());
         o.put("rope_theta", c.ropeTheta());
-        o.putNull("rope_scaling");
+        Llama3RopeScaling rs = c.ropeScaling();
+        if (rs == null) {
+            o.putNull("rope_scaling");
+        } else {
+            o.putObject("rope_scaling").put("rope_type", Llama3RopeScaling.ROPE_TYPE).put("factor", rs.factor())
+                    .put("low_freq_factor", rs.lowFreqFactor()).put("high_freq_factor", rs.highFreqFactor())
+                    .put("original_max_position_embeddings", rs.originalMaxPositionEmbeddings());
+        }
         o.put("vocab_size", c.vocabSize());
         o.put("max_position_embeddings", c.maxPositionEmbeddings());
         o.put("tie_word_embeddings", c.tieWordEmbeddings());
@@ -211,6 +290,9 @@ public final class HfConfigReader {
             o.put("use_sliding_window", false);
             o.put("sliding_window", c.maxPositionEmbeddings());
             o.put("max_window_layers", c.numHiddenLayers());
+            if (c.architecture() == Architecture.QWEN3) {
+                o.put("attention_bias", c.attentionBias());
+            }
         } else {
             o.put("attention_bias", c.attentionBias());
             o.put("mlp_bias", c.mlpBias());

@@ -3,11 +3,12 @@ package org.prime4j.model.config;
 import java.util.List;
 
 /**
- * The architecture of a decoder-only causal LM of the Qwen2 / Llama family, as Hugging Face's
+ * The architecture of a decoder-only causal LM of the Qwen2 / Qwen3 / Llama family, as Hugging Face's
  * {@code config.json} describes it. Validated at construction: a config that loads is one the model can
  * run exactly (unsupported features are rejected by {@link HfConfigReader}, never silently ignored).
  *
- * @param architecture      which family; decides the default of {@code attentionBias}
+ * @param architecture      which family; decides the default of {@code attentionBias} and whether q and k
+ *                          are RMS-normalized per head before rotary embeddings (Qwen3's q_norm / k_norm)
  * @param hiddenSize        d_model
  * @param intermediateSize  SwiGLU inner width
  * @param numHiddenLayers   decoder blocks
@@ -19,11 +20,12 @@ import java.util.List;
  * @param vocabSize         embedding rows
  * @param maxPositionEmbeddings longest sequence the rotary table is built for
  * @param tieWordEmbeddings lm_head shares the embedding matrix
- * @param attentionBias     q/k/v projections carry a bias (Qwen2: always; Llama: {@code attention_bias})
+ * @param attentionBias     q/k/v projections carry a bias (Qwen2: always; Llama, Qwen3: {@code attention_bias})
  * @param mlpBias           gate/up/down projections carry a bias (Llama's {@code mlp_bias})
  * @param bosTokenId        -1 when absent
  * @param eosTokenIds       may hold several ids (Llama 3 lists some); empty when absent
  * @param torchDtype        the checkpoint's declared dtype ("float32", "float16", "bfloat16")
+ * @param ropeScaling       Llama 3.1's frequency rewrite; null for plain rotary embeddings
  */
 public record ModelConfig(
         Architecture architecture,
@@ -42,11 +44,13 @@ public record ModelConfig(
         boolean mlpBias,
         int bosTokenId,
         List<Integer> eosTokenIds,
-        String torchDtype) {
+        String torchDtype,
+        Llama3RopeScaling ropeScaling) {
 
     /** The families prime4j implements; names are the HF {@code architectures} entries. */
     public enum Architecture {
         QWEN2("Qwen2ForCausalLM", "qwen2"),
+        QWEN3("Qwen3ForCausalLM", "qwen3"),
         LLAMA("LlamaForCausalLM", "llama");
 
         public final String hfName;
@@ -82,6 +86,36 @@ public record ModelConfig(
         }
         eosTokenIds = List.copyOf(eosTokenIds);
         torchDtype = torchDtype == null ? "float32" : torchDtype;
+    }
+
+    /** A config with plain rotary embeddings (no {@code rope_scaling}). */
+    public ModelConfig(Architecture architecture, int hiddenSize, int intermediateSize, int numHiddenLayers,
+                       int numAttentionHeads, int numKeyValueHeads, int headDim, double rmsNormEps,
+                       double ropeTheta, int vocabSize, int maxPositionEmbeddings, boolean tieWordEmbeddings,
+                       boolean attentionBias, boolean mlpBias, int bosTokenId, List<Integer> eosTokenIds,
+                       String torchDtype) {
+        this(architecture, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads, numKeyValueHeads,
+                headDim, rmsNormEps, ropeTheta, vocabSize, maxPositionEmbeddings, tieWordEmbeddings,
+                attentionBias, mlpBias, bosTokenId, eosTokenIds, torchDtype, null);
+    }
+
+    /** Qwen3 RMS-normalizes each query and key head (q_norm, k_norm, width head_dim) before the rotation. */
+    public boolean qkNorm() {
+        return architecture == Architecture.QWEN3;
+    }
+
+    /** This config with another declared checkpoint dtype. */
+    public ModelConfig withTorchDtype(String dtype) {
+        return new ModelConfig(architecture, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
+                numKeyValueHeads, headDim, rmsNormEps, ropeTheta, vocabSize, maxPositionEmbeddings,
+                tieWordEmbeddings, attentionBias, mlpBias, bosTokenId, eosTokenIds, dtype, ropeScaling);
+    }
+
+    /** This config with Llama 3.1's rope scaling (null: plain rotary embeddings). */
+    public ModelConfig withRopeScaling(Llama3RopeScaling scaling) {
+        return new ModelConfig(architecture, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
+                numKeyValueHeads, headDim, rmsNormEps, ropeTheta, vocabSize, maxPositionEmbeddings,
+                tieWordEmbeddings, attentionBias, mlpBias, bosTokenId, eosTokenIds, torchDtype, scaling);
     }
 
     /** Query heads that share one key/value head. */

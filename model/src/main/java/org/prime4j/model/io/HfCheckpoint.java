@@ -173,12 +173,7 @@ public final class HfCheckpoint implements AutoCloseable {
     /** As above, also copying the {@link #TOKENIZER_FILES} present in {@code tokenizerSource} (may be null). */
     public static void write(Path dir, ModelConfig config, Map<String, HostTensor> tensors, DType dtype,
                              long maxShardBytes, Path tokenizerSource) throws IOException {
-        ModelConfig stored = new ModelConfig(config.architecture(), config.hiddenSize(),
-                config.intermediateSize(), config.numHiddenLayers(), config.numAttentionHeads(),
-                config.numKeyValueHeads(), config.headDim(), config.rmsNormEps(), config.ropeTheta(),
-                config.vocabSize(), config.maxPositionEmbeddings(), config.tieWordEmbeddings(),
-                config.attentionBias(), config.mlpBias(), config.bosTokenId(), config.eosTokenIds(),
-                dtype.torchName());
+        ModelConfig stored = config.withTorchDtype(dtype.torchName());
         AtomicDirectory.replace(dir, tmp -> {
             HfConfigReader.write(stored, tmp.resolve(CONFIG));
             writeWeights(tmp, new TreeMap<>(tensors), dtype, maxShardBytes);

@@ -22,10 +22,11 @@ import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.config.ModelConfig;
 
 /**
- * A Qwen2 / Llama decoder-only causal LM written from NDArray ops (DJL has no RMSNorm, RoPE, grouped-query
- * attention or KV cache): embedding, per layer RMSNorm, q/k/v projections (optional biases), rotary
- * embeddings, grouped-query attention with a causal + padding mask, output projection, RMSNorm, SwiGLU MLP;
- * final RMSNorm and a tied or separate lm_head. The math is Hugging Face's modeling_qwen2 / modeling_llama.
+ * A Qwen2 / Qwen3 / Llama decoder-only causal LM written from NDArray ops (DJL has no RMSNorm, RoPE,
+ * grouped-query attention or KV cache): embedding, per layer RMSNorm, q/k/v projections (optional biases),
+ * Qwen3's per-head q/k RMSNorm, rotary embeddings (Llama 3.1's scaled frequencies too), grouped-query attention with a causal + padding mask, output projection, RMSNorm, SwiGLU MLP;
+ * final RMSNorm and a tied or separate lm_head. The math is Hugging Face's modeling_qwen2 / modeling_qwen3 /
+ * modeling_llama.
  *
  * <p>Parameters are NDArrays keyed by HF tensor name on the model's own manager. Every call works in a
  * caller-supplied manager: all intermediates land there (activations are always the first operand), so
@@ -50,7 +51,7 @@ public final class CausalLM implements AutoCloseable {
         }
         this.config = config;
         this.manager = DjlRuntime.pytorch().newBaseManager(device);
-        this.rope = new Rope(config.headDim(), config.ropeTheta());
+        this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
         this.compute = compute;
     }
 
@@ -258,15 +259,25 @@ public final class CausalLM implements AutoCloseable {
         if (fused != null) {
             NDList qkv = linear(x, fused.qkvWeight()[i], fused.qkvBias()[i])
                     .split(new long[] {(long) (heads + kvHeads) * d}, 2);
+            NDArray qkHeads = qkv.get(0).reshape(b, t, heads + kvHeads, d);
+            if (config.qkNorm()) {
+                // One norm over all q and k heads: the weight rows repeat q_norm per query head, k_norm per key head.
+                qkHeads = rmsNorm(qkHeads, qkNormWeights(call, i));
+            }
             // q and k rotate together: one rotary application instead of two.
-            NDList qk = Rope.apply(qkv.get(0).reshape(b, t, heads + kvHeads, d), cos, sin)
-                    .split(new long[] {heads}, 2);
+            NDList qk = Rope.apply(qkHeads, cos, sin).split(new long[] {heads}, 2);
             q = qk.get(0);
             k = qk.get(1);
             v = qkv.get(1).reshape(b, t, kvHeads, d);
         } else {
-            q = Rope.apply(project(call, i, "q_proj", x).reshape(b, t, heads, d), cos, sin);
-            k = Rope.apply(project(call, i, "k_proj", x).reshape(b, t, kvHeads, d), cos, sin);
+            q = project(call, i, "q_proj", x).reshape(b, t, heads, d);
+            k = project(call, i, "k_proj", x).reshape(b, t, kvHeads, d);
+            if (config.qkNorm()) {
+                q = rmsNorm(q, weight(call, ParamNames.qkNorm(i, "q_norm")));
+                k = rmsNorm(k, weight(call, ParamNames.qkNorm(i, "k_norm")));
+            }
+            q = Rope.apply(q, cos, sin);
+            k = Rope.apply(k, cos, sin);
             v = project(call, i, "v_proj", x).reshape(b, t, kvHeads, d);
         }
         // Scaling q before the product costs less than scaling the (T x T) scores; same math.
@@ -353,6 +364,16 @@ public final class CausalLM implements AutoCloseable {
             }
         }
         return y;
+    }
+
+    /** (heads + kvHeads, headDim): layer i's q_norm weight repeated per query head, then k_norm's per key head. */
+    private NDArray qkNormWeights(NDManager call, int i) {
+        // The broadcasting products start from arrays of the call's manager, so the results land there too.
+        NDArray qn = call.ones(new Shape(config.numAttentionHeads(), 1), compute)
+                .mul(weight(call, ParamNames.qkNorm(i, "q_norm")));
+        NDArray kn = call.ones(new Shape(config.numKeyValueHeads(), 1), compute)
+                .mul(weight(call, ParamNames.qkNorm(i, "k_norm")));
+        return qn.concat(kn, 0);
     }
 
     /** y = x W^T + b through torch's fused linear. */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.prime4j.model.config.ModelConfig;
 
-/** Hugging Face tensor names and shapes of a Qwen2 / Llama checkpoint; the one place that spells them. */
+/** Hugging Face tensor names and shapes of a Qwen2 / Qwen3 / Llama checkpoint; the one place that spells them. */
 public final class ParamNames {
 
     public static final String EMBED = "model.embed_tokens.weight";
@@ -26,6 +26,11 @@ public final class ParamNames {
     /** The module path of a projection, e.g. {@code model.layers.3.self_attn.q_proj}. */
     public static String projection(int layer, String proj) {
         return layer(layer) + (MLP_PROJECTIONS.contains(proj) ? "mlp." : "self_attn.") + proj;
+    }
+
+    /** Qwen3's per-head RMSNorm weight of the queries or keys ({@code "q_norm"} or {@code "k_norm"}). */
+    public static String qkNorm(int layer, String which) {
+        return layer(layer) + "self_attn." + which + ".weight";
     }
 
     /** Every parameter the config implies, in checkpoint order, with its shape. */
@@ -48,6 +53,10 @@ public final class ParamNames {
                 }
             }
             s.put(projection(i, "o_proj") + ".weight", new long[] {d, q});
+            if (c.qkNorm()) {
+                s.put(qkNorm(i, "q_norm"), new long[] {c.headDim()});
+                s.put(qkNorm(i, "k_norm"), new long[] {c.headDim()});
+            }
             s.put(p + "post_attention_layernorm.weight", new long[] {d});
             long[][] mlp = {{ff, d}, {ff, d}, {d, ff}};
             for (int m = 0; m < 3; m++) {

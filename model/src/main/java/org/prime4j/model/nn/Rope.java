@@ -3,25 +3,30 @@ package org.prime4j.model.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import org.prime4j.model.config.Llama3RopeScaling;
 
 /**
  * Rotary position embeddings in Hugging Face's rotate-half convention: a head vector x = [x1, x2] becomes
  * {@code x * cos + [-x2, x1] * sin}. The tables are computed on the host in float arithmetic, in the order
  * torch uses ({@code theta ^ (2k / d)}, then {@code pos * inv_freq}), so they match the reference bit for bit
- * or nearly; with per-row positions this is what makes left padding invisible to a sequence.
+ * or nearly; with per-row positions this is what makes left padding invisible to a sequence. Llama 3.1's
+ * rope scaling only rewrites the inverse frequencies.
  */
 final class Rope {
 
     private final int headDim;
     private final float[] invFreq;
 
-    Rope(int headDim, double theta) {
+    Rope(int headDim, double theta, Llama3RopeScaling scaling) {
         this.headDim = headDim;
         int half = headDim / 2;
         invFreq = new float[half];
         for (int k = 0; k < half; k++) {
             float exponent = (float) (2 * k) / headDim;
             invFreq[k] = 1f / (float) Math.pow(theta, exponent);
+        }
+        if (scaling != null) {
+            scaling.rescale(invFreq);
         }
     }
 

@@ -20,8 +20,10 @@ import org.prime4j.model.score.TokenLogprobs;
 
 /**
  * The Java model against an independent PyTorch implementation (model/src/test/python/gen_model_fixtures.py):
- * random tiny Qwen2 / Llama checkpoints covering GQA, MQA and MHA, q/k/v and MLP biases, tied and untied heads,
- * a head_dim that is not hidden/heads, F32 and BF16 storage. Expected values come from one left-padded batch.
+ * random tiny Qwen2 / Qwen3 / Llama checkpoints covering GQA, MQA and MHA, q/k/v and MLP biases, tied and untied
+ * heads, a head_dim that is not hidden/heads, Qwen3's per-head q/k RMSNorm, Llama 3.1's llama3 rope scaling, F32
+ * and BF16 storage. Expected values come from one left-padded batch. The generator checks that the Qwen3 and
+ * Llama 3.1 fixtures' logits move by far more than the tolerance without their family's feature.
  */
 class OracleFixturesTest {
 
@@ -49,7 +51,8 @@ class OracleFixturesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"qwen2-gqa-tied-f32", "qwen2-mha-untied-bf16", "llama-mqa-untied-bf16",
-        "llama-bias-headdim-f32"})
+        "llama-bias-headdim-f32", "qwen3-gqa-headdim-tied-f32", "qwen3-mha-bias-untied-bf16",
+        "llama31-rope-scaling-f32", "llama31-rope-scaling-bf16"})
     void logitsAndLogprobsOfALeftPaddedBatchMatchPyTorch(String name) throws Exception {
         Fixture f = load(name);
         try (CausalLM model = f.model(); NDManager call = model.manager().newSubManager()) {
@@ -79,6 +82,8 @@ class OracleFixturesTest {
                     worstLp = Math.max(worstLp, Math.abs(served.get(r).logprobs()[j] - want));
                 }
             }
+            System.out.printf("oracle %s: max |logit - torch| %.3g, max |logprob - torch| %.3g%n", name,
+                    worstLogit, worstLp);
             assertThat(worstLogit).as("max |logit - torch|").isLessThan(TOLERANCE);
             assertThat(worstLp).as("max |logprob - torch|").isLessThan(TOLERANCE);
             // The mask marks exactly the entries compared above.
@@ -96,7 +101,8 @@ class OracleFixturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"qwen2-gqa-tied-f32", "llama-mqa-untied-bf16", "llama-bias-headdim-f32"})
+    @ValueSource(strings = {"qwen2-gqa-tied-f32", "llama-mqa-untied-bf16", "llama-bias-headdim-f32",
+        "qwen3-gqa-headdim-tied-f32", "qwen3-mha-bias-untied-bf16", "llama31-rope-scaling-f32"})
     void batchedGreedyGenerationWithTheKvCacheMatchesPyTorchGreedy(String name) throws Exception {
         Fixture f = load(name);
         try (CausalLM model = f.model()) {

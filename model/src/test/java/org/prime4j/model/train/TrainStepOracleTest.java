@@ -26,7 +26,7 @@ import org.prime4j.model.score.TokenLogprobs;
 class TrainStepOracleTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"qwen2-gqa-tied-f32", "llama-bias-headdim-f32"})
+    @ValueSource(strings = {"qwen2-gqa-tied-f32", "llama-bias-headdim-f32", "qwen3-gqa-headdim-tied-f32"})
     void oneTrainingStepMatchesPyTorch(String name) throws Exception {
         Path dir = Path.of(getClass().getResource("/fixtures/" + name).toURI());
         ObjectMapper json = new ObjectMapper();

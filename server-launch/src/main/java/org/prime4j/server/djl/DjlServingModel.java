@@ -265,7 +265,8 @@ public final class DjlServingModel implements ServingModel {
                 && a.numAttentionHeads() == b.numAttentionHeads() && a.numKeyValueHeads() == b.numKeyValueHeads()
                 && a.headDim() == b.headDim() && a.rmsNormEps() == b.rmsNormEps() && a.ropeTheta() == b.ropeTheta()
                 && a.vocabSize() == b.vocabSize() && a.tieWordEmbeddings() == b.tieWordEmbeddings()
-                && a.attentionBias() == b.attentionBias() && a.mlpBias() == b.mlpBias();
+                && a.attentionBias() == b.attentionBias() && a.mlpBias() == b.mlpBias()
+                && java.util.Objects.equals(a.ropeScaling(), b.ropeScaling());
     }
 
     @Override
