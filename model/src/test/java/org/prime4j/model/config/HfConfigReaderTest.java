@@ -61,11 +61,77 @@ class HfConfigReaderTest {
     }
 
     @Test
-    void llama31RopeScalingIsRejectedNamingFieldAndFile() {
-        Path f = resource("llama-3.1-70b.json");
-        assertThatThrownBy(() -> HfConfigReader.read(f)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(f.toString()).hasMessageContaining("\"rope_scaling\"")
-                .hasMessageContaining("llama3");
+    void llama31WithLlama3RopeScaling() throws IOException {
+        ModelConfig c = HfConfigReader.read(resource("llama-3.1-70b.json"));
+        assertThat(c).isEqualTo(new ModelConfig(Architecture.LLAMA, 8192, 28672, 80, 64, 8, 128, 1e-5, 5e5,
+                128256, 131072, false, false, false, 128000, List.of(128001, 128008, 128009), "bfloat16",
+                new Llama3RopeScaling(8.0, 1.0, 4.0, 8192)));
+        assertThat(c.qkNorm()).isFalse();
+    }
+
+    @Test
+    void qwen3WithAHeadDimThatIsNotHiddenOverHeads() throws IOException {
+        ModelConfig c = HfConfigReader.read(resource("qwen3-0.6b.json"));
+        assertThat(c).isEqualTo(new ModelConfig(Architecture.QWEN3, 1024, 3072, 28, 16, 8, 128, 1e-6, 1e6,
+                151936, 40960, true, false, false, 151643, List.of(151645), "bfloat16"));
+        assertThat(c.qkNorm()).isTrue();
+    }
+
+    @Test
+    void qwen3DefaultsAreQwen3Configs() {
+        ModelConfig c = parse(o -> {
+            o.remove("architectures");
+            o.put("model_type", "qwen3");
+            o.remove("head_dim");
+            o.remove("max_position_embeddings");
+            o.put("attention_bias", true);
+            o.put("mlp_bias", true); // not a Qwen3 field: ignored, as transformers does
+        });
+        assertThat(c.architecture()).isEqualTo(Architecture.QWEN3);
+        assertThat(c.headDim()).isEqualTo(128);
+        assertThat(c.maxPositionEmbeddings()).isEqualTo(32768);
+        assertThat(c.attentionBias()).isTrue();
+        assertThat(c.mlpBias()).isFalse();
+    }
+
+    @Test
+    void transformers5RopeParametersCarryTheLlama3Scaling() {
+        ModelConfig c = parse(o -> {
+            o.remove("rope_theta");
+            o.putObject("rope_parameters").put("rope_type", "llama3").put("rope_theta", 5e5).put("factor", 32.0)
+                    .put("low_freq_factor", 1.0).put("high_freq_factor", 4.0)
+                    .put("original_max_position_embeddings", 8192);
+        });
+        assertThat(c.ropeTheta()).isEqualTo(5e5);
+        assertThat(c.ropeScaling()).isEqualTo(new Llama3RopeScaling(32.0, 1.0, 4.0, 8192));
+    }
+
+    @Test
+    void otherRopeTypesAndMixtureOfExpertsAreOneLineErrorsNamingFieldAndValue() {
+        for (String type : List.of("yarn", "dynamic", "linear", "longrope")) {
+            assertOneLine(o -> o.putObject("rope_scaling").put("rope_type", type).put("factor", 4.0),
+                    "field \"rope_scaling\": rope_type \"" + type + "\" is not supported");
+        }
+        assertOneLine(o -> o.putObject("rope_scaling").put("type", "dynamic").put("factor", 2.0),
+                "field \"rope_scaling\": rope_type \"dynamic\" is not supported");
+        assertOneLine(o -> o.putObject("rope_parameters").put("rope_type", "yarn"),
+                "field \"rope_parameters\": rope_type \"yarn\" is not supported");
+        assertOneLine(o -> {
+            o.putArray("architectures").add("Qwen3MoeForCausalLM");
+            o.put("model_type", "qwen3_moe");
+            o.put("num_experts", 128);
+        }, "field \"model_type\": \"qwen3_moe\" (mixture of experts) is not supported");
+        assertOneLine(o -> {
+            o.remove("model_type");
+            o.putArray("architectures").add("Qwen3MoeForCausalLM");
+        }, "field \"architectures\": \"Qwen3MoeForCausalLM\" is not supported");
+        assertOneLine(o -> o.putObject("rope_scaling").put("rope_type", "llama3").put("factor", 8.0),
+                "field \"rope_scaling\": rope_type \"llama3\" requires low_freq_factor");
+        assertOneLine(o -> o.putObject("rope_scaling").put("rope_type", "llama3").put("factor", 8.0)
+                        .put("low_freq_factor", 4.0).put("high_freq_factor", 1.0)
+                        .put("original_max_position_embeddings", 8192),
+                "field \"rope_scaling\": rope_scaling.high_freq_factor (1.0) must be greater than low_freq_factor");
+        assertOneLine(o -> o.put("model_type", "qwen3"), "\"LlamaForCausalLM\" contradicts model_type \"qwen3\"");
     }
 
     @Test
@@ -130,10 +196,14 @@ class HfConfigReaderTest {
     }
 
     @Test
-    void writtenConfigReadsBackEqualForBothFamilies() throws IOException {
+    void writtenConfigReadsBackEqualForEveryFamily() throws IOException {
         List<ModelConfig> configs = List.of(
                 HfConfigReader.read(resource("qwen2.5-0.5b-instruct.json")),
                 HfConfigReader.read(resource("llama-3-8b.json")),
+                HfConfigReader.read(resource("llama-3.1-70b.json")),
+                HfConfigReader.read(resource("qwen3-0.6b.json")),
+                ModelConfig.tiny(Architecture.QWEN3, 64, 2, 4, 2, 300).withRopeScaling(
+                        new Llama3RopeScaling(4.0, 1.0, 2.0, 128)),
                 new ModelConfig(Architecture.LLAMA, 64, 160, 2, 4, 2, 16, 1e-5, 10000, 300, 256, true, true,
                         true, -1, List.of(1, 2), "float32"),
                 ModelConfig.tiny(Architecture.QWEN2, 64, 2, 4, 4, 300));
@@ -170,6 +240,22 @@ class HfConfigReaderTest {
                 .hasMessageContaining("Qwen2");
     }
 
+    @Test
+    void writtenLlama31ConfigCarriesTheRopeScalingAsTransformersSpellsIt() throws IOException {
+        var node = JSON.readTree(HfConfigReader.toJson(HfConfigReader.read(resource("llama-3.1-70b.json"))));
+        var rs = node.get("rope_scaling");
+        assertThat(rs.get("rope_type").asText()).isEqualTo("llama3");
+        assertThat(rs.get("factor").asDouble()).isEqualTo(8.0);
+        assertThat(rs.get("low_freq_factor").asDouble()).isEqualTo(1.0);
+        assertThat(rs.get("high_freq_factor").asDouble()).isEqualTo(4.0);
+        assertThat(rs.get("original_max_position_embeddings").asInt()).isEqualTo(8192);
+        var qwen3 = JSON.readTree(HfConfigReader.toJson(HfConfigReader.read(resource("qwen3-0.6b.json"))));
+        assertThat(qwen3.get("architectures").get(0).asText()).isEqualTo("Qwen3ForCausalLM");
+        assertThat(qwen3.get("model_type").asText()).isEqualTo("qwen3");
+        assertThat(qwen3.get("attention_bias").asBoolean()).isFalse();
+        assertThat(qwen3.get("head_dim").asInt()).isEqualTo(128);
+    }
+
     /** The Llama-3-8B config with one edit, parsed under the name "edited.json". */
     private static ModelConfig parse(Consumer<ObjectNode> edit) {
         try {
@@ -179,6 +265,12 @@ class HfConfigReaderTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void assertOneLine(Consumer<ObjectNode> edit, String fragment) {
+        assertThatThrownBy(() -> parse(edit)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("edited.json: ").hasMessageContaining(fragment)
+                .hasMessageNotContaining("\n");
     }
 
     private static void assertBad(Consumer<ObjectNode> edit, String... fragments) {
