@@ -82,7 +82,11 @@ final class ServeCommand implements Callable<Integer> {
         DjlServingModel loaded;
         try {
             loaded = DjlServingModel.load(dir, maxModelLen);
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
+            // a config.json or checkpoint prime4j cannot run (e.g. an unsupported rope_type): a bad file, exit 2
+            spec.commandLine().getErr().println("prime4j serve: cannot load " + model + ": " + e.getMessage());
+            return 2;
+        } catch (java.io.IOException e) {
             spec.commandLine().getErr().println("prime4j serve: cannot load " + model + ": " + e.getMessage());
             return 1;
         }
