@@ -22,11 +22,10 @@ import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.config.ModelConfig;
 
 /**
- * A Qwen2 / Qwen3 / Llama decoder-only causal LM written from NDArray ops (DJL has no RMSNorm, RoPE,
- * grouped-query attention or KV cache): embedding, per layer RMSNorm, q/k/v projections (optional biases),
- * Qwen3's per-head q/k RMSNorm, rotary embeddings (Llama 3.1's scaled frequencies too), grouped-query attention with a causal + padding mask, output projection, RMSNorm, SwiGLU MLP;
- * final RMSNorm and a tied or separate lm_head. The math is Hugging Face's modeling_qwen2 / modeling_qwen3 /
- * modeling_llama.
+ * A Qwen2 / Qwen3 / Llama decoder-only causal LM written from NDArray ops (DJL has no RMSNorm, RoPE, grouped-query
+ * attention or KV cache): embedding, per layer RMSNorm, q/k/v projections (optional biases), Qwen3's {@link
+ * QkNorm}, rotary embeddings, grouped-query attention with a causal + padding mask, output projection, RMSNorm,
+ * SwiGLU MLP; final RMSNorm and a tied or separate lm_head. The math is HF's modeling_qwen2 / qwen3 / llama.
  *
  * <p>Parameters are NDArrays keyed by HF tensor name on the model's own manager. Every call works in a
  * caller-supplied manager: all intermediates land there (activations are always the first operand), so
@@ -261,8 +260,8 @@ public final class CausalLM implements AutoCloseable {
                     .split(new long[] {(long) (heads + kvHeads) * d}, 2);
             NDArray qkHeads = qkv.get(0).reshape(b, t, heads + kvHeads, d);
             if (config.qkNorm()) {
-                // One norm over all q and k heads: the weight rows repeat q_norm per query head, k_norm per key head.
-                qkHeads = rmsNorm(qkHeads, qkNormWeights(call, i));
+                qkHeads = rmsNorm(qkHeads, QkNorm.fusedWeight(call, heads, kvHeads, compute,
+                        weight(call, ParamNames.qkNorm(i, "q_norm")), weight(call, ParamNames.qkNorm(i, "k_norm"))));
             }
             // q and k rotate together: one rotary application instead of two.
             NDList qk = Rope.apply(qkHeads, cos, sin).split(new long[] {heads}, 2);
@@ -364,16 +363,6 @@ public final class CausalLM implements AutoCloseable {
             }
         }
         return y;
-    }
-
-    /** (heads + kvHeads, headDim): layer i's q_norm weight repeated per query head, then k_norm's per key head. */
-    private NDArray qkNormWeights(NDManager call, int i) {
-        // The broadcasting products start from arrays of the call's manager, so the results land there too.
-        NDArray qn = call.ones(new Shape(config.numAttentionHeads(), 1), compute)
-                .mul(weight(call, ParamNames.qkNorm(i, "q_norm")));
-        NDArray kn = call.ones(new Shape(config.numKeyValueHeads(), 1), compute)
-                .mul(weight(call, ParamNames.qkNorm(i, "k_norm")));
-        return qn.concat(kn, 0);
     }
 
     /** y = x W^T + b through torch's fused linear. */
