@@ -164,6 +164,20 @@ def adamw_fixture():
                    "beta2": 0.999, "eps": 1e-6, "weight_decay": 0.2, "max_grad_norm": 1.0, "steps": steps}, f)
 
 
+def rope_fixture():
+    """sin of the rotary angles at position 1 (= sin of each inverse frequency) for Llama 3.1 8B's real rope
+    settings and for Llama 3.2's factor 32: the llama3 rewrite at full size, not only on the tiny fixtures."""
+    cases = []
+    for factor in (8.0, 32.0):
+        scaling = {"rope_type": "llama3", "factor": factor, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                   "original_max_position_embeddings": 8192}
+        _, sin = ref.rotary(torch.tensor([[1]]), 128, 500000.0, scaling)
+        cases.append({"head_dim": 128, "rope_theta": 500000.0, "rope_scaling": scaling,
+                      "sin_at_1": [float(x) for x in sin[0, 0, :64]]})
+    with open(os.path.join(OUT, "llama3_rope.json"), "w") as f:
+        json.dump(cases, f, indent=1)
+
+
 def config(arch, **kw):
     model_type = {"Qwen2ForCausalLM": "qwen2", "Qwen3ForCausalLM": "qwen3", "LlamaForCausalLM": "llama"}[arch]
     c = {"architectures": [arch], "model_type": model_type,
@@ -211,3 +225,4 @@ if __name__ == "__main__":
                                                     sliding_window=None, max_window_layers=2), 15,
                extra_watch=["model.layers.0.self_attn.q_norm.weight", "model.layers.1.self_attn.k_norm.weight"])
     adamw_fixture()
+    rope_fixture()

@@ -18,17 +18,17 @@ public record Llama3RopeScaling(double factor, double lowFreqFactor, double high
 
     public Llama3RopeScaling {
         if (!(factor > 0)) {
-            throw new IllegalArgumentException("rope_scaling.factor must be > 0, got " + factor);
+            throw new IllegalArgumentException("factor must be > 0, got " + factor);
         }
         if (!(lowFreqFactor > 0)) {
-            throw new IllegalArgumentException("rope_scaling.low_freq_factor must be > 0, got " + lowFreqFactor);
+            throw new IllegalArgumentException("low_freq_factor must be > 0, got " + lowFreqFactor);
         }
         if (!(highFreqFactor > lowFreqFactor)) {
-            throw new IllegalArgumentException("rope_scaling.high_freq_factor (" + highFreqFactor
+            throw new IllegalArgumentException("high_freq_factor (" + highFreqFactor
                     + ") must be greater than low_freq_factor (" + lowFreqFactor + ")");
         }
         if (originalMaxPositionEmbeddings <= 0) {
-            throw new IllegalArgumentException("rope_scaling.original_max_position_embeddings must be > 0, got "
+            throw new IllegalArgumentException("original_max_position_embeddings must be > 0, got "
                     + originalMaxPositionEmbeddings);
         }
     }

@@ -130,7 +130,7 @@ class HfConfigReaderTest {
         assertOneLine(o -> o.putObject("rope_scaling").put("rope_type", "llama3").put("factor", 8.0)
                         .put("low_freq_factor", 4.0).put("high_freq_factor", 1.0)
                         .put("original_max_position_embeddings", 8192),
-                "field \"rope_scaling\": rope_scaling.high_freq_factor (1.0) must be greater than low_freq_factor");
+                "field \"rope_scaling\": high_freq_factor (1.0) must be greater than low_freq_factor (4.0)");
         assertOneLine(o -> o.put("model_type", "qwen3"), "\"LlamaForCausalLM\" contradicts model_type \"qwen3\"");
     }
 
