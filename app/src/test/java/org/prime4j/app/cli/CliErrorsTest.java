@@ -35,8 +35,20 @@ class CliErrorsTest {
         CliRun r = oneLine(1, "sft", "--model", dir.resolve("empty").toString(), "--data", data.toString(),
                 "--out", dir.resolve("out").toString(), "--steps", "1", "--no-progress");
         assertThat(r.err()).contains(dir.resolve("empty") + ": no tokenizer.json");
-        assertThat(oneLine(2, "sft", "--new-model", "--hidden", "3", "--data", data.toString(),
-                "--out", dir.resolve("out").toString(), "--steps", "1").err()).contains("--hidden 3");
+        // sft reports its own errors on System.err (where its progress goes too)
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        CliRun hidden;
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            hidden = CliRun.of("sft", "--new-model", "--hidden", "3", "--data", data.toString(),
+                    "--out", dir.resolve("out").toString(), "--steps", "1");
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(hidden.exit()).isEqualTo(2);
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8).strip())
+                .startsWith("prime4j sft: --layers 2 --hidden 3 --heads 4 make no model: ").doesNotContain("\n");
     }
 
     @Test
