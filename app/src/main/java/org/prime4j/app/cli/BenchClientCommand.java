@@ -30,6 +30,11 @@ final class BenchClientCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (!(replyMb > 0) || choices < 1 || iterations < 1 || requests < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--reply-mb must be > 0 and --choices,"
+                    + " --iterations, --requests >= 1; got " + replyMb + ", " + choices + ", " + iterations + ", "
+                    + requests);
+        }
         ClientBenchmark.ParseResult p = ClientBenchmark.parse((long) (replyMb * 1e6), choices, 5, iterations);
         out.println(String.format(Locale.ROOT, "Parse of a %.1f MB completions reply (%d choices, %,d tokens with"
                 + " log-probs and top-1 alternatives), median of %d:", p.replyBytes() / 1e6, p.choices(), p.tokens(),

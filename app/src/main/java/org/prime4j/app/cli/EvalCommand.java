@@ -207,9 +207,16 @@ final class EvalCommand implements Callable<Integer> {
             if (!Files.isDirectory(model)) {
                 throw new IllegalArgumentException("--model " + model + " is not a directory");
             }
+            if (!Files.isRegularFile(model.resolve("config.json"))) {
+                throw new IllegalArgumentException("--model " + model + " has no config.json (not a Hugging Face"
+                        + " model directory)");
+            }
             return new ServerRole(ServerMode.EMBEDDED, 1, Math.max(batchSize, 1), null, null, null);
         }
         if (launchConfig != null) {
+            if (!Files.isRegularFile(launchConfig)) {
+                throw new IllegalArgumentException("--launch-config " + launchConfig + ": no such file");
+            }
             return new ServerRole(ServerMode.LAUNCH, null, null, launchConfig, null, apiKeyEnv);
         }
         List<String> urls = new ArrayList<>();

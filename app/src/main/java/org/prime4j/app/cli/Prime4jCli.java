@@ -56,6 +56,7 @@ public final class Prime4jCli implements Runnable {
         CommandLine cl = new CommandLine(new Prime4jCli());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(Prime4jCli::oneLineUsageError);
+        cl.setExecutionExceptionHandler(CliErrors::handle);
         return cl;
     }
 

@@ -70,14 +70,15 @@ final class ServeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--model " + model + " is not a directory");
         }
         String key;
+        ServerOptions options;
         try {
             key = apiKey(apiKey, apiKeyEnv, System.getenv());
-        } catch (IllegalArgumentException e) {
+            options = new ServerOptions(host, port, key,
+                    servedModelName != null ? servedModelName : model, enableLora, maxBatchSize, maxLogprobs,
+                    64);
+        } catch (IllegalArgumentException e) { // an option value out of range (--port, --max-batch-size, ...)
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        ServerOptions options = new ServerOptions(host, port, key,
-                servedModelName != null ? servedModelName : model, enableLora, maxBatchSize, maxLogprobs,
-                64);
         DjlRuntime.offline();
         DjlServingModel loaded;
         try {

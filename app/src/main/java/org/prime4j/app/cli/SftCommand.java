@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.prime4j.model.config.ModelConfig;
 import org.prime4j.orchestrator.arithmetic.ArithmeticModel;
 import org.prime4j.model.io.Directories;
 import org.prime4j.orchestrator.eval.Evaluator;
@@ -119,12 +120,22 @@ final class SftCommand implements Callable<Integer> {
         }
         Path initDir = init.model;
         Path tmp = null;
+        ModelConfig fresh = null;
         if (init.fresh) {
-            tmp = Files.createTempDirectory("prime4j-sft-init");
-            initDir = tmp.resolve("model");
-            ArithmeticModel.createRandom(initDir, ArithmeticModel.config(layers, hidden, heads), initSeed);
+            try {
+                fresh = ArithmeticModel.config(layers, hidden, heads);
+            } catch (IllegalArgumentException e) {
+                err.println("prime4j sft: --layers " + layers + " --hidden " + hidden + " --heads " + heads
+                        + " make no model: " + e.getMessage());
+                return 2;
+            }
         }
         try {
+            if (init.fresh) {
+                tmp = Files.createTempDirectory("prime4j-sft-init");
+                initDir = tmp.resolve("model");
+                ArithmeticModel.createRandom(initDir, fresh, initSeed);
+            }
             SftRun.Summary s = new SftRun(settings, err).run(initDir, train, held,
                     Evaluator.greedy(100, maxTokens), out, !noProgress);
             spec.commandLine().getOut().printf(Locale.ROOT, "sft: %d steps in %.1f s, loss %.4f -> %.4f%s; wrote %s%n",
@@ -132,7 +143,9 @@ final class SftCommand implements Callable<Integer> {
                     s.finalEval() == null ? "" : ", held-out greedy " + s.finalEval().summary(), out);
             return 0;
         } finally {
-            Directories.deleteTree(tmp);
+            if (tmp != null) { // deleting must not hide the error that got here
+                Directories.deleteTree(tmp);
+            }
         }
     }
 }

@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -178,13 +181,24 @@ final class VerifyCommand implements Callable<Integer> {
         }
         JsonlScoring scoring = new JsonlScoring(registry, pool, verifier, threads * 4);
         JsonlScoring.Summary summary;
+        // Stdout carries only the scored JSONL: anything a verifier prints there (a plugin's chatter, a CAS
+        // message) goes to stderr while scoring.
+        PrintStream stdout = System.out;
+        if (output == null) {
+            System.setOut(System.err);
+        }
         try (BufferedReader in = Files.newBufferedReader(input, StandardCharsets.UTF_8);
                 Writer out = output == null
-                        ? new NonClosing(new OutputStreamWriter(System.out, StandardCharsets.UTF_8))
+                        ? new NonClosing(new OutputStreamWriter(stdout, StandardCharsets.UTF_8))
                         : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
                 ProgressBar bar = progressBar(total)) {
             summary = scoring.score(in, out, line -> err.println("prime4j verify: " + input + ": " + line),
                     bar == null ? () -> {} : bar::step);
+        } catch (NoSuchFileException | AccessDeniedException e) {
+            err.println("prime4j verify: " + CliErrors.describe(e));
+            return EXIT_BAD_INPUT;
+        } finally {
+            System.setOut(stdout);
         }
         err.printf(Locale.ROOT, "prime4j verify: %d lines scored%s, mean score %.4f, %d errors, %d timeouts%n",
                 summary.lines(), output == null ? "" : " into " + output, summary.meanScore(), summary.errors(),

@@ -165,7 +165,10 @@ class EvalCommandTest {
         Path data = heldOut(dir, 2);
         String url = server.baseUrl().toString();
         Files.writeString(dir.resolve("t.txt"), "no placeholder");
+        Files.createDirectories(dir.resolve("empty"));
         List<String[]> cases = List.of(
+                new String[] {"eval", "--model", dir.resolve("empty").toString(), "--data", data.toString()},
+                new String[] {"eval", "--launch-config", dir.resolve("nope.yaml").toString(), "--data", data.toString()},
                 new String[] {"eval", "--data", data.toString()},
                 new String[] {"eval", "--base-url", url, "--model", dir.toString(), "--data", data.toString()},
                 new String[] {"eval", "--base-url", url},

@@ -25,6 +25,16 @@ class TrainCommandTest {
     }
 
     @Test
+    void aMissingDataFileIsAConfigErrorOnItsLineWithExitCode2(@TempDir Path dir) throws Exception {
+        Path cfg = dir.resolve("run.yaml");
+        Files.writeString(cfg, "model:\n  policy: sft\ndata:\n  train: t.jsonl\n");
+        CliRun r = CliRun.of("train", "--config", cfg.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("prime4j train: " + cfg + " line 4, data.train: "
+                + dir.toAbsolutePath().resolve("t.jsonl") + ": no such file" + System.lineSeparator());
+    }
+
+    @Test
     void badDataLinesStopTheRunBeforeAnythingStarts(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("run.yaml"), "model:\n  policy: sft\ndata:\n  train: t.jsonl\n");
         Files.writeString(dir.resolve("t.jsonl"), "{\"prompt\": \"1+1\", \"answer\": 2}\n{\"prompt\": \"2+2\"}\n");

@@ -64,6 +64,38 @@ class VerifyCommandTest {
                 "7 lines scored", "4 errors");
     }
 
+    /**
+     * Symja prints messages such as {@code $IterationLimit: Iteration limit of 1000 exceeded ...} and
+     * {@code Power: Indeterminate expression 0^0 encountered.} on System.out; without --output that is where
+     * the scored JSONL goes, so every stdout line must still be one JSON object per input line.
+     */
+    @Test
+    void withoutOutputStdoutHoldsOnlyTheScoredJsonLines() throws Exception {
+        Path in = dir.resolve("cas.jsonl");
+        Files.writeString(in, String.join("\n",
+                "{\"id\": 1, \"response\": \"\\\\boxed{\\\\prod_{k=1}^{10^{9}} k}\", \"ground_truth\": \"x\", \"ability\": \"math\"}",
+                "{\"id\": 2, \"response\": \"\\\\boxed{0^0}\", \"ground_truth\": \"x\", \"ability\": \"math\"}",
+                "{\"id\": 3, \"response\": \"\\\\boxed{7}\", \"ground_truth\": \"7\", \"ability\": \"math\"}") + "\n");
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        CliRun r;
+        System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            r = CliRun.of("verify", "--input", in.toString(), "--no-progress", "--timeout", "10", "--parallelism", "1");
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(r.exit()).isZero();
+        List<String> lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        ObjectMapper json = new ObjectMapper();
+        assertThat(lines).hasSize(3);
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(json.readTree(lines.get(i)).get("id").asInt()).as(lines.get(i)).isEqualTo(i + 1);
+        }
+        assertThat(json.readTree(lines.get(2)).get("score").asDouble()).isEqualTo(1.0);
+        assertThat(System.out).isSameAs(stdout);
+    }
+
     @Test
     void explainShowsBothAnswersTheirNormalFormsAndTheRule() {
         CliRun r = CliRun.of("verify", "--explain", "--response", "so the roots are $\\boxed{2}$ and $\\boxed{1}$.",

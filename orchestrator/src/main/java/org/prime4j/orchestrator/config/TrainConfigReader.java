@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 import org.prime4j.model.hub.ModelLocator;
+import org.prime4j.orchestrator.data.ParquetRows;
 import org.prime4j.orchestrator.settings.FieldError;
 
 /**
@@ -57,13 +58,42 @@ public final class TrainConfigReader {
         }
         Path base = file.toAbsolutePath().getParent();
         TrainConfig parsed = parse(text, file.toString());
+        TrainConfig resolved;
         try {
-            return parsed.resolve(base, models);
+            resolved = parsed.resolve(base, models);
         } catch (FieldError e) {
             String field = e.field();
             YamlLines lines = YamlLines.of(text);
             throw new ConfigException(file.toString(), lines.has(field) ? lines.lineOf(field) : lines.lineOf("model"),
                     field, e.getMessage(), e);
+        }
+        checkDataExists("data.train", resolved.data().train(), text, file);
+        checkDataExists("data.eval", resolved.data().eval(), text, file);
+        return resolved;
+    }
+
+    /**
+     * A data path that names nothing is a config error on its line, before any model loads: the file, the
+     * directory of parquet shards, or at least one match of the glob must exist. Its content is checked later.
+     */
+    private static void checkDataExists(String field, Path spec, String text, Path file) {
+        if (spec == null) {
+            return;
+        }
+        String problem = null;
+        if (ParquetRows.isParquet(spec)) {
+            try {
+                ParquetRows.files(spec);
+            } catch (IOException e) {
+                problem = e.getMessage();
+            }
+        } else if (!Files.isRegularFile(spec)) {
+            problem = spec + ": no such file";
+        }
+        if (problem != null) {
+            YamlLines lines = YamlLines.of(text);
+            throw new ConfigException(file.toString(), lines.has(field) ? lines.lineOf(field) : 0, field, problem,
+                    null);
         }
     }
 

@@ -83,7 +83,10 @@ public final class PrimeTraining {
     private static Optional<Path> checkOutputDirectory(TrainConfig cfg, RunOptions options) throws IOException {
         Path out = cfg.run().out().toAbsolutePath();
         Path checkpoints = out.resolve("checkpoints");
-        Optional<Path> latest = Checkpoint.latest(checkpoints);
+        // Resuming verifies each checkpoint's manifest, newest first, and falls back past damaged ones.
+        Optional<Path> latest = options.resume()
+                ? Checkpoint.newestUsable(checkpoints, w -> options.progress().println("prime4j train: WARN " + w))
+                : Checkpoint.latest(checkpoints);
         if (!options.resume() && (latest.isPresent() || Files.exists(out.resolve("metrics.jsonl")))) {
             throw new IllegalStateException(out + " holds a previous run (metrics.jsonl or checkpoints/): pass"
                     + " --resume to continue it, or choose another --out");

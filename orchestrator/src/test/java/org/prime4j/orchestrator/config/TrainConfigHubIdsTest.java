@@ -34,6 +34,7 @@ class TrainConfigHubIdsTest {
         Path cache = dir.resolve("hf/hub");
         Path snap = cached(cache, "models--Qwen--Qwen2.5-Math-1.5B");
         Files.createDirectories(dir.resolve("prm-init"));
+        Files.writeString(dir.resolve("train.jsonl"), "");
         Path file = dir.resolve("run.yaml");
         Files.writeString(file, """
                 model: {policy: Qwen/Qwen2.5-Math-1.5B, prm: prm-init}

@@ -81,6 +81,8 @@ class TrainConfigReaderTest {
                 verifier: {deadline_seconds: 2.5, parallelism: 3}
                 run: {out: out, steps: 7, seed: 42, checkpoint_every: 2, eval_every: 3, publish_dtype: bf16}
                 """);
+        Files.writeString(dir.resolve("train.jsonl"), "");
+        Files.writeString(dir.resolve("held.jsonl"), "");
         TrainConfig c = TrainConfigReader.read(file);
         Path base = dir.toAbsolutePath();
         assertEquals(base.resolve("sft"), c.model().policy());
@@ -97,6 +99,31 @@ class TrainConfigReaderTest {
         assertEquals(BadLinePolicy.SKIP, c.data().onBadLine());
         assertEquals(42L, c.run().seed());
         assertEquals(org.prime4j.model.io.DType.BF16, c.run().publishDtype());
+    }
+
+    @Test
+    void aMissingDataFileIsAnErrorOnItsLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run.yaml");
+        Files.writeString(file, """
+                model: {policy: sft}
+                data:
+                  train: train.jsonl
+                  eval: held.jsonl
+                """);
+        ConfigException train = assertThrows(ConfigException.class, () -> TrainConfigReader.read(file));
+        assertEquals(file + " line 3, data.train: " + dir.toAbsolutePath().resolve("train.jsonl") + ": no such file",
+                train.getMessage());
+        assertEquals(3, train.line());
+
+        Files.writeString(dir.resolve("train.jsonl"), "");
+        ConfigException eval = assertThrows(ConfigException.class, () -> TrainConfigReader.read(file));
+        assertEquals(4, eval.line(), eval.getMessage());
+        assertEquals("data.eval", eval.field());
+
+        Files.writeString(file, "model: {policy: sft}\ndata: {train: 'shards/*.parquet'}\n");
+        ConfigException glob = assertThrows(ConfigException.class, () -> TrainConfigReader.read(file));
+        assertEquals(2, glob.line(), glob.getMessage());
+        assertTrue(glob.getMessage().endsWith("shards/*.parquet: no file matches"), glob.getMessage());
     }
 
     @Test

@@ -171,6 +171,36 @@ class PrimeTrainingTest {
     }
 
     @Test
+    void aResumePastATruncatedNewestCheckpointContinuesFromThePreviousOne(@TempDir Path tmp) throws Exception {
+        Path dir = runDir(tmp.resolve("fallback"));
+        TrainConfig base = TinyRun.config(dir, "");
+        RunSection r = base.run();
+        TrainConfig cfg = base.withRun(new RunSection(r.out(), 2, r.seed(), 1, 0, r.publishDtype(), 0, false));
+        PrimeTraining.run(cfg, options(new ByteArrayOutputStream()));
+        List<JsonNode> straight = MetricsLog.read(dir.resolve("out/metrics.jsonl"));
+        assertEquals(2, straight.size());
+
+        Path weights = dir.resolve("out/checkpoints/step-2/prm/model.safetensors");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(weights.toFile(), "rw")) {
+            f.setLength(f.length() - 100);
+        }
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        TrainingSummary resumed = PrimeTraining.run(cfg, options(progress).withResume(true));
+        String log = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("WARN checkpoint " + weights.getParent().getParent() + " is unusable: "
+                + "prm/model.safetensors has "), log);
+        assertTrue(log.contains("(truncated); falling back to step-1"), log);
+        assertEquals(1, resumed.firstStep(), "resumed from step-1, the newest complete checkpoint");
+        assertEquals(2, resumed.lastStep());
+        List<JsonNode> again = MetricsLog.read(dir.resolve("out/metrics.jsonl"));
+        assertEquals(2, again.size(), "step 2's line from the first run is replaced, not repeated");
+        assertEquals(withoutTime(straight.get(1)), withoutTime(again.get(1)), "step 2 is trained again exactly");
+        assertNotNull(Checkpoint.newestUsable(dir.resolve("out/checkpoints"), w -> {
+            throw new AssertionError("the rewritten step-2 is complete: " + w);
+        }).orElseThrow());
+    }
+
+    @Test
     void evalEveryZeroNeverEvaluatesEvenWithAnEvalSet(@TempDir Path tmp) throws Exception {
         Path dir = runDir(tmp.resolve("noeval"));
         TinyRun.config(dir, "");

@@ -1,8 +1,11 @@
 package org.prime4j.verifiers.math;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Optional;
 import org.matheclipse.core.basic.Config;
+import org.matheclipse.core.eval.EvalEngine;
 import org.matheclipse.core.eval.ExprEvaluator;
 import org.matheclipse.core.expression.F;
 import org.matheclipse.core.form.tex.TeXParser;
@@ -30,8 +33,27 @@ final class SymjaCas {
         Config.FILESYSTEM_ENABLED = false; // model-written text must never reach the file system
     }
 
-    private static final ThreadLocal<ExprEvaluator> EVALUATOR =
-            ThreadLocal.withInitial(() -> new ExprEvaluator(false, (short) 100));
+    private static final ThreadLocal<ExprEvaluator> EVALUATOR = ThreadLocal.withInitial(SymjaCas::quietEvaluator);
+
+    /**
+     * Symja prints its messages ({@code $IterationLimit: Iteration limit of 1000 exceeded ...},
+     * {@code General: Overflow occurred in computation.}) to the engine's print streams, which default to
+     * System.out and System.err: on stdout they corrupt {@code prime4j verify}'s JSONL. A verdict never needs
+     * them (a failed evaluation is already "not equal"), so they are dropped, for the evaluator's engine and
+     * for the thread's current engine (the one the LaTeX parser uses).
+     */
+    private static ExprEvaluator quietEvaluator() {
+        ExprEvaluator evaluator = new ExprEvaluator(false, (short) 100);
+        silence(evaluator.getEvalEngine());
+        silence(EvalEngine.get());
+        return evaluator;
+    }
+
+    private static void silence(EvalEngine engine) {
+        PrintStream none = new PrintStream(OutputStream.nullOutputStream());
+        engine.setOutPrintStream(none);
+        engine.setErrorPrintStream(none);
+    }
 
     private SymjaCas() {}
 
