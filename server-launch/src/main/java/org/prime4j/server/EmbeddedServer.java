@@ -52,6 +52,7 @@ public final class EmbeddedServer implements AutoCloseable {
     private final ServingModel model;
     private final ServerOptions options;
     private final Router router;
+    private final RequestLimits limits;
 
     private EmbeddedServer(ServingModel model, ServerOptions options, Consumer<Integer> batchObserver)
             throws IOException {
@@ -59,38 +60,40 @@ public final class EmbeddedServer implements AutoCloseable {
         this.options = options;
         this.scheduler = new BatchScheduler(model, options.maxBatchSize(), batchObserver);
         ServedModels served = new ServedModels(options.servedModelName(), model.modelPath(), model.maxModelLen());
-        CompletionService completions = new CompletionService(model, scheduler, served, options.maxLogprobs());
+        this.limits = options.limits().resolve(options.maxBatchSize(), model.maxModelLen());
+        CompletionService completions = new CompletionService(model, scheduler, served, options.maxLogprobs(), limits);
         TokenizationService tokens = new TokenizationService(model, served);
-        AdminService admin = new AdminService(scheduler, served, model.modelPath(), options.enableLora());
+        AdminService admin = new AdminService(scheduler, served, model.modelPath(), options.maxLoraRank());
 
-        this.router = new Router(Json.MAPPER, options.apiKey())
-                .get("/health", body -> scheduler.healthy() ? Reply.empty() : new Reply(503, null))
-                .get("/version", body -> Reply.json(Map.of("version", VERSION)))
-                .get("/v1/models", body -> Reply.json(served.list()))
-                .post("/v1/completions", body -> Reply.json(
-                        completions.complete(Json.readRequest(body, CompletionRequest.class))))
-                .post("/tokenize", body -> Reply.json(tokens.tokenize(Json.readRequest(body, TokenizeRequest.class))))
-                .post("/detokenize", body -> Reply.json(
-                        tokens.detokenize(Json.readRequest(body, DetokenizeRequest.class))))
-                .post("/collective_rpc", body -> Reply.json(
-                        admin.collectiveRpc(Json.readRequest(body, CollectiveRpcRequest.class))))
-                .post("/reset_prefix_cache", body -> {
-                    admin.resetPrefixCache();
-                    return Reply.empty();
-                })
-                .post("/sleep", body -> {
+        this.router = new Router(Json.MAPPER, options.apiKey(), options.disconnectCheckMillis())
+                .get("/health", req -> scheduler.healthy() ? Reply.empty() : new Reply(503, null))
+                .get("/version", req -> Reply.json(Map.of("version", VERSION)))
+                .get("/v1/models", req -> Reply.json(served.list()))
+                .postJson("/v1/completions", req -> new Reply(200,
+                        completions.complete(Json.readRequest(req.body(), CompletionRequest.class))))
+                .postJson("/tokenize", req -> Reply.json(
+                        tokens.tokenize(Json.readRequest(req.body(), TokenizeRequest.class))))
+                .postJson("/detokenize", req -> Reply.json(
+                        tokens.detokenize(Json.readRequest(req.body(), DetokenizeRequest.class))))
+                .post("/collective_rpc", req -> Reply.json(
+                        admin.collectiveRpc(Json.readRequest(req.body(), CollectiveRpcRequest.class))))
+                .post("/reset_prefix_cache", req -> Reply.json(admin.resetPrefixCache()))
+                .post("/sleep", req -> {
                     admin.sleep();
                     return Reply.empty();
                 })
-                .post("/wake_up", body -> {
-                    admin.wakeUp();
+                .post("/wake_up", req -> {
+                    admin.wakeUp(req.all("tags"));
                     return Reply.empty();
                 })
-                .get("/is_sleeping", body -> Reply.json(admin.isSleeping()))
-                .post("/v1/load_lora_adapter", body -> new Reply(200,
-                        admin.loadLora(Json.readRequest(body, LoraRequest.class))))
-                .post("/v1/unload_lora_adapter", body -> new Reply(200,
-                        admin.unloadLora(Json.readRequest(body, LoraRequest.class))));
+                .get("/is_sleeping", req -> Reply.json(admin.isSleeping()));
+        if (options.enableLora()) {
+            // Without it vLLM does not mount these routes at all: a client gets 404 {"detail": "Not Found"}.
+            router.postJson("/v1/load_lora_adapter", req -> new Reply(200,
+                            admin.loadLora(Json.readRequest(req.body(), LoraRequest.class))))
+                    .postJson("/v1/unload_lora_adapter", req -> new Reply(200,
+                            admin.unloadLora(Json.readRequest(req.body(), LoraRequest.class))));
+        }
 
         AtomicInteger threadId = new AtomicInteger();
         this.executor = new RequestExecutor(options.httpThreads(), 4 * options.httpThreads(), 30, r -> {
@@ -129,6 +132,16 @@ public final class EmbeddedServer implements AutoCloseable {
 
     public ServingModel model() {
         return model;
+    }
+
+    /** The request limits in force, defaults resolved against the model and the batch size. */
+    public RequestLimits limits() {
+        return limits;
+    }
+
+    /** Sequences accepted and not yet answered (queued or in the model). */
+    public int activeSequences() {
+        return scheduler.activeSequences();
     }
 
     /** Lets requests in flight finish (up to 30 s; new ones get 503), then stops listening and the scheduler. */

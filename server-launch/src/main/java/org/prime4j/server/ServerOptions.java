@@ -13,10 +13,18 @@ import java.util.Objects;
  * @param maxBatchSize      sequences per batched model call
  * @param maxLogprobs       largest {@code logprobs} / {@code prompt_logprobs} accepted (vLLM's default 20)
  * @param httpThreads       request threads; each waits on the scheduler, so this bounds requests in flight
+ * @param limits            what one completion request may ask for ({@link RequestLimits#DERIVED} by default)
+ * @param maxLoraRank       largest adapter rank {@code /v1/load_lora_adapter} accepts (vLLM's default 16)
+ * @param disconnectCheckMillis how long a completion runs before the server starts checking that its client
+ *                          is still connected, and how often it checks after that (see docs/design.md)
  */
 public record ServerOptions(
         String host, int port, String apiKey, String servedModelName, boolean enableLora, int maxBatchSize,
-        int maxLogprobs, int httpThreads) {
+        int maxLogprobs, int httpThreads, RequestLimits limits, int maxLoraRank, int disconnectCheckMillis) {
+
+    /** vLLM's {@code --max-lora-rank} default. */
+    public static final int DEFAULT_MAX_LORA_RANK = 16;
+    public static final int DEFAULT_DISCONNECT_CHECK_MILLIS = 1000;
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
@@ -39,6 +47,20 @@ public record ServerOptions(
         if (apiKey != null && apiKey.isEmpty()) {
             apiKey = null;
         }
+        limits = limits == null ? RequestLimits.DERIVED : limits;
+        if (maxLoraRank < 1) {
+            throw new IllegalArgumentException("maxLoraRank must be at least 1, got " + maxLoraRank);
+        }
+        if (disconnectCheckMillis < 1) {
+            throw new IllegalArgumentException("disconnectCheckMillis must be at least 1, got " + disconnectCheckMillis);
+        }
+    }
+
+    /** The options before request limits existed: derived limits, vLLM's LoRA rank, 1 s disconnect checks. */
+    public ServerOptions(String host, int port, String apiKey, String servedModelName, boolean enableLora,
+            int maxBatchSize, int maxLogprobs, int httpThreads) {
+        this(host, port, apiKey, servedModelName, enableLora, maxBatchSize, maxLogprobs, httpThreads,
+                RequestLimits.DERIVED, DEFAULT_MAX_LORA_RANK, DEFAULT_DISCONNECT_CHECK_MILLIS);
     }
 
     /** Loopback, a free port, no key, no LoRA: what tests and benchmarks want. */
@@ -47,15 +69,33 @@ public record ServerOptions(
     }
 
     public ServerOptions withApiKey(String key) {
-        return new ServerOptions(host, port, key, servedModelName, enableLora, maxBatchSize, maxLogprobs, httpThreads);
+        return new ServerOptions(host, port, key, servedModelName, enableLora, maxBatchSize, maxLogprobs, httpThreads,
+                limits, maxLoraRank, disconnectCheckMillis);
     }
 
     public ServerOptions withLora(boolean enabled) {
-        return new ServerOptions(host, port, apiKey, servedModelName, enabled, maxBatchSize, maxLogprobs, httpThreads);
+        return new ServerOptions(host, port, apiKey, servedModelName, enabled, maxBatchSize, maxLogprobs, httpThreads,
+                limits, maxLoraRank, disconnectCheckMillis);
     }
 
     public ServerOptions withMaxBatchSize(int size) {
-        return new ServerOptions(host, port, apiKey, servedModelName, enableLora, size, maxLogprobs, httpThreads);
+        return new ServerOptions(host, port, apiKey, servedModelName, enableLora, size, maxLogprobs, httpThreads,
+                limits, maxLoraRank, disconnectCheckMillis);
+    }
+
+    public ServerOptions withLimits(RequestLimits newLimits) {
+        return new ServerOptions(host, port, apiKey, servedModelName, enableLora, maxBatchSize, maxLogprobs,
+                httpThreads, newLimits, maxLoraRank, disconnectCheckMillis);
+    }
+
+    public ServerOptions withMaxLoraRank(int rank) {
+        return new ServerOptions(host, port, apiKey, servedModelName, enableLora, maxBatchSize, maxLogprobs,
+                httpThreads, limits, rank, disconnectCheckMillis);
+    }
+
+    public ServerOptions withDisconnectCheckMillis(int millis) {
+        return new ServerOptions(host, port, apiKey, servedModelName, enableLora, maxBatchSize, maxLogprobs,
+                httpThreads, limits, maxLoraRank, millis);
     }
 
     /** Never prints the key. */
@@ -63,6 +103,7 @@ public record ServerOptions(
     public String toString() {
         return "ServerOptions[host=" + host + ", port=" + port + ", apiKey=" + (apiKey == null ? "none" : "***")
                 + ", servedModelName=" + servedModelName + ", enableLora=" + enableLora + ", maxBatchSize="
-                + maxBatchSize + ", maxLogprobs=" + maxLogprobs + ", httpThreads=" + httpThreads + "]";
+                + maxBatchSize + ", maxLogprobs=" + maxLogprobs + ", httpThreads=" + httpThreads + ", limits=" + limits
+                + ", maxLoraRank=" + maxLoraRank + ", disconnectCheckMillis=" + disconnectCheckMillis + "]";
     }
 }

@@ -90,6 +90,7 @@ class AdminEndpointsTest {
         Path base = weights("base", 0);
         Path adapter = Files.createDirectories(dir.resolve("adapter"));
         Files.writeString(adapter.resolve("bias_token"), "40");
+        Files.writeString(adapter.resolve("adapter_config.json"), "{\"r\":8,\"modules_to_save\":null}");
         FakeServingModel model = new FakeServingModel(base, 0, 128);
         try (EmbeddedServer server = EmbeddedServer.start(model, ServerOptions.loopback("base").withLora(true))) {
             HttpJson http = new HttpJson(server.baseUrl());
@@ -125,13 +126,15 @@ class AdminEndpointsTest {
     }
 
     @Test
-    void loraEndpointsNeedEnableLora() throws Exception {
+    void withoutEnableLoraTheLoraRoutesDoNotExistAsInVllm() throws Exception {
         try (EmbeddedServer server = EmbeddedServer.start(new FakeServingModel(weights("b", 0), 0, 128),
                 ServerOptions.loopback("base"))) {
-            HttpJson.Response r = new HttpJson(server.baseUrl()).post("/v1/load_lora_adapter",
-                    "{\"lora_name\":\"x\",\"lora_path\":\"/tmp\"}");
-            assertThat(r.status()).isEqualTo(400);
-            assertThat(r.json().get("error").get("message").asText()).contains("--enable-lora");
+            HttpJson http = new HttpJson(server.baseUrl());
+            for (String route : new String[] {"/v1/load_lora_adapter", "/v1/unload_lora_adapter"}) {
+                HttpJson.Response r = http.post(route, "{\"lora_name\":\"x\",\"lora_path\":\"/tmp\"}");
+                assertThat(r.status()).isEqualTo(404);
+                assertThat(r.json().get("detail").asText()).isEqualTo("Not Found");
+            }
         }
     }
 }

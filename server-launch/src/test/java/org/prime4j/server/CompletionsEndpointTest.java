@@ -72,9 +72,9 @@ class CompletionsEndpointTest {
     }
 
     @Test
-    void nullMaxTokensMeansTheRestOfTheContextAsInVllm() {
+    void nullMaxTokensMeansSixteenAsInCurrentVllm() {
         JsonNode r = http.ok("/v1/completions", "{\"prompt\":\"ab\",\"max_tokens\":null,\"ignore_eos\":true}");
-        assertThat(r.get("usage").get("completion_tokens").asInt()).isEqualTo(256 - 3);
+        assertThat(r.get("usage").get("completion_tokens").asInt()).isEqualTo(16);
         assertThat(r.get("choices").get(0).get("finish_reason").asText()).isEqualTo("length");
     }
 

@@ -45,6 +45,8 @@ final class FakeServingModel implements ServingModel {
     final List<Integer> scoreBatchSizes = new CopyOnWriteArrayList<>();
     /** Calls of {@link #tokenize}: the server tokenizes a prompt just before it queues the request. */
     final AtomicInteger tokenizeCalls = new AtomicInteger();
+    /** Wall time every generate call takes, so a request of several batches lasts long enough to abandon. */
+    volatile long generateMillis;
     private final AtomicReference<Hold> nextGenerate = new AtomicReference<>();
     private final AtomicReference<Hold> nextReload = new AtomicReference<>();
 
@@ -218,6 +220,13 @@ final class FakeServingModel implements ServingModel {
     public List<GeneratedSequence> generate(List<SequenceRequest> batch) {
         generateBatchSizes.add(batch.size());
         holdIfAsked(nextGenerate);
+        if (generateMillis > 0) {
+            try {
+                Thread.sleep(generateMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         List<GeneratedSequence> out = new ArrayList<>();
         for (SequenceRequest r : batch) {
             out.add(sample(r));

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.hub.HubException;
 import org.prime4j.server.EmbeddedServer;
+import org.prime4j.server.RequestLimits;
 import org.prime4j.server.ServerOptions;
 import org.prime4j.server.djl.DjlServingModel;
 import picocli.CommandLine;
@@ -58,6 +59,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest logprobs / prompt_logprobs accepted (default: ${DEFAULT-VALUE}, as vLLM).")
     int maxLogprobs;
 
+    @Option(names = "--max-n", paramLabel = "N",
+            description = "Largest n one request may ask for (default: 4 x --max-batch-size).")
+    Integer maxN;
+
+    @Option(names = "--max-generated-tokens", paramLabel = "T",
+            description = "Largest prompts x n x max_tokens one request may ask for (default: 4 x --max-batch-size"
+                    + " x max_model_len).")
+    Long maxGeneratedTokens;
+
+    @Option(names = "--max-prompt-bytes", paramLabel = "B",
+            description = "Largest text prompt, in UTF-8 bytes, refused before tokenizing (default: 64 x"
+                    + " max_model_len).")
+    Integer maxPromptBytes;
+
+    @Option(names = "--max-lora-rank", defaultValue = "16",
+            description = "Largest LoRA adapter rank /v1/load_lora_adapter accepts (default: ${DEFAULT-VALUE}, as vLLM).")
+    int maxLoraRank;
+
     @Override
     public Integer call() throws Exception {
         Path dir;
@@ -73,9 +92,10 @@ final class ServeCommand implements Callable<Integer> {
         ServerOptions options;
         try {
             key = apiKey(apiKey, apiKeyEnv, System.getenv());
-            options = new ServerOptions(host, port, key,
-                    servedModelName != null ? servedModelName : model, enableLora, maxBatchSize, maxLogprobs,
-                    64);
+            options = new ServerOptions(host, port, key, servedModelName != null ? servedModelName : model,
+                    enableLora, maxBatchSize, maxLogprobs, 64,
+                    new RequestLimits(maxN, maxGeneratedTokens, maxPromptBytes), maxLoraRank,
+                    ServerOptions.DEFAULT_DISCONNECT_CHECK_MILLIS);
         } catch (IllegalArgumentException e) { // an option value out of range (--port, --max-batch-size, ...)
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -107,7 +127,9 @@ final class ServeCommand implements Callable<Integer> {
             stopped.countDown();
         }, "prime4j-serve-stop"));
         spec.commandLine().getOut().println("prime4j serve: " + options.servedModelName() + " on " + server.baseUrl()
-                + " (max_model_len " + loaded.maxModelLen() + (key != null ? ", API key required on /v1" : "")
+                + " (max_model_len " + loaded.maxModelLen() + ", per request: n <= " + server.limits().maxN()
+                + ", prompts x n x max_tokens <= " + server.limits().maxGeneratedTokens() + ", prompt <= "
+                + server.limits().maxPromptBytes() + " bytes" + (key != null ? "; API key required on /v1" : "")
                 + "); Ctrl-C stops");
         spec.commandLine().getOut().flush();
         stopped.await();

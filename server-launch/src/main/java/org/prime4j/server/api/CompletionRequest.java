@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * {@code POST /v1/completions}, with vLLM's field names. Boxed fields are null when absent; defaults are
  * vLLM's with {@code --generation-config vllm} and are applied by {@link CompletionService}.
- * {@code prompt} and {@code stop} take several JSON shapes, and {@code max_tokens} means something different
- * when absent (16) and when null (the rest of the context), so these stay trees.
+ * {@code prompt} and {@code stop} take several JSON shapes, {@code max_tokens} must tell a number from a
+ * string, and {@code stream_options} is only checked for presence, so these stay trees.
  */
 public record CompletionRequest(
         String model,
@@ -28,4 +28,5 @@ public record CompletionRequest(
         Integer promptLogprobs,
         Boolean returnTokensAsTokenIds,
         Boolean returnTokenIds,
-        Boolean stream) {}
+        Boolean stream,
+        JsonNode streamOptions) {}

@@ -4,13 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CompletableFuture;
+import org.prime4j.server.RequestLimits;
+import org.prime4j.server.http.Deferred;
+import org.prime4j.server.http.Reply;
 import org.prime4j.server.model.GeneratedSequence;
 import org.prime4j.server.model.PromptScores;
 import org.prime4j.model.generate.SamplingParams;
@@ -33,30 +35,108 @@ public final class CompletionService {
     private final BatchScheduler scheduler;
     private final ServedModels served;
     private final int maxLogprobs;
+    private final RequestLimits limits;
 
-    public CompletionService(ServingModel model, BatchScheduler scheduler, ServedModels served, int maxLogprobs) {
+    /**
+     * @param limits what one request may ask for, every field set (see {@link RequestLimits#resolve})
+     */
+    public CompletionService(ServingModel model, BatchScheduler scheduler, ServedModels served, int maxLogprobs,
+            RequestLimits limits) {
         this.model = model;
         this.scheduler = scheduler;
         this.served = served;
         this.maxLogprobs = maxLogprobs;
+        this.limits = limits;
     }
 
     /** A prompt as token ids, with its text when the client sent text (echo repeats it verbatim). */
     private record Prompt(int[] ids, String text) {}
 
-    public CompletionResponse complete(CompletionRequest req) {
+    /**
+     * Validates the request, then queues its work and returns a reply to wait for. Every limit is checked before
+     * any work starts: a string prompt is measured in bytes before it is tokenized.
+     */
+    public Deferred complete(CompletionRequest req) {
         served.resolve(req.model()); // vLLM answers an unknown model (404) before judging the parameters
-        CompletionSettings s = CompletionSettings.of(req, model, maxLogprobs);
-        List<Prompt> prompts = prompts(req.prompt());
-        for (Prompt p : prompts) {
+        CompletionSettings s = CompletionSettings.of(req, model, maxLogprobs, limits.maxN());
+        List<JsonNode> shapes = promptShapes(req.prompt());
+        checkBudget(shapes, s);
+        List<Prompt> prompts = new ArrayList<>(shapes.size());
+        for (JsonNode shape : shapes) {
+            Prompt p = shape.isTextual() ? textPrompt(shape.asText()) : new Prompt(tokenIds(shape), null);
+            if (p.ids().length == 0) {
+                throw ApiException.badRequest("prompt cannot be empty.", "prompt");
+            }
             checkLength(p.ids().length, s.maxTokens());
+            prompts.add(p);
         }
 
-        int scoreK = Math.max(s.promptLogprobs() == null ? -1 : s.promptLogprobs(),
-                s.echo() && s.logprobs() != null ? s.logprobs() : -1);
+        int scoreK = s.promptLogprobs() == null ? -1 : s.promptLogprobs();
         Queued queued = served.withTarget(req.model(),
                 target -> new Queued(target, enqueue(target, s, prompts, scoreK)));
-        return respond(queued, s, prompts, scoreK);
+        return new Deferred() {
+            @Override
+            public CompletableFuture<?> done() {
+                return queued.work().done();
+            }
+
+            @Override
+            public Reply reply() {
+                return Reply.json(respond(queued, s, prompts, scoreK));
+            }
+
+            @Override
+            public void cancel() {
+                queued.work().cancel();
+            }
+        };
+    }
+
+    /**
+     * The request's size against the server's limits, from the JSON alone: prompt bytes (a string is not
+     * tokenized when it could not fit the context) and prompts x n x max_tokens generated tokens.
+     */
+    private void checkBudget(List<JsonNode> shapes, CompletionSettings s) {
+        for (JsonNode shape : shapes) {
+            if (shape.isTextual()) {
+                long bytes = utf8Length(shape.asText());
+                if (bytes > limits.maxPromptBytes()) {
+                    throw ApiException.badRequest("This model's maximum context length is " + model.maxModelLen()
+                            + " tokens. However, your prompt is " + bytes + " bytes long, more than the "
+                            + limits.maxPromptBytes() + " bytes this server tokenizes (--max-prompt-bytes). "
+                            + "Please reduce the length of the input.", "prompt");
+                }
+            }
+        }
+        // echo with max_tokens 0 still samples one token (vLLM asks its engine for max_tokens=1)
+        long perSequence = Math.max(1, s.maxTokens());
+        long asked = (long) shapes.size() * s.n() * perSequence;
+        if (asked > limits.maxGeneratedTokens()) {
+            throw ApiException.badRequest("The request asks for up to " + asked + " generated tokens ("
+                    + shapes.size() + (shapes.size() == 1 ? " prompt" : " prompts") + " x n=" + s.n()
+                    + " x max_tokens=" + perSequence + "), more than the " + limits.maxGeneratedTokens()
+                    + " this server allows per request (--max-generated-tokens). Please reduce n or max_tokens.",
+                    "max_tokens");
+        }
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** A request's work in the scheduler's queue, with the model it was resolved to. */
@@ -71,8 +151,9 @@ public final class CompletionService {
                 toScore.add(new ScoreRequest(p.ids(), scoreK, target.lora()));
             }
             long base = s.seed() != null ? s.seed() : ThreadLocalRandom.current().nextLong();
-            int maxTokens = maxTokens(s, p);
-            for (int i = 0; i < s.n() && maxTokens > 0; i++) {
+            // echo with max_tokens 0: vLLM still samples one token, counts it in usage and drops its text
+            int maxTokens = Math.max(1, s.maxTokens());
+            for (int i = 0; i < s.n(); i++) {
                 // vLLM seeds sample i of a seeded request with seed + i: samples differ, the request repeats.
                 // Stop strings reach the model only when its check (text without special tokens) is ours.
                 // Whether log-probs are returned at all is the reply's business: the model always has the sampled one.
@@ -88,9 +169,6 @@ public final class CompletionService {
     private CompletionResponse respond(Queued queued, CompletionSettings s, List<Prompt> prompts, int scoreK) {
         BatchScheduler.Submission work = queued.work();
         ServedModels.Target target = queued.target();
-        // echo with max_tokens 0: vLLM scores the prompt and generates nothing
-        GeneratedSequence nothing = new GeneratedSequence(new int[0], null, null, GeneratedSequence.Finish.LENGTH);
-
         List<CompletionResponse.Choice> choices = new ArrayList<>();
         int promptTokens = 0;
         int completionTokens = 0;
@@ -100,9 +178,7 @@ public final class CompletionService {
             promptTokens += p.ids().length;
             PromptScores ps = scoreK >= 0 ? Futures.join(work.scores().get(pi)) : null;
             for (int i = 0; i < s.n(); i++) {
-                GeneratedSequence seq = maxTokens(s, p) > 0
-                        ? Futures.join(work.sequences().get(next++))
-                        : nothing;
+                GeneratedSequence seq = Futures.join(work.sequences().get(next++));
                 Trimmed t = trim(seq, s);
                 completionTokens += t.ids().length;
                 choices.add(choice(pi * s.n() + i, p, ps, seq, t, s));
@@ -114,38 +190,29 @@ public final class CompletionService {
                 null, null, null);
     }
 
-    /** Tokens to generate for one prompt. */
-    private int maxTokens(CompletionSettings s, Prompt p) {
-        return s.maxTokens() != null ? s.maxTokens() : model.maxModelLen() - p.ids().length;
-    }
-
-    /** The four prompt shapes OpenAI allows: a string, token ids, a list of strings, a list of token-id lists. */
-    private List<Prompt> prompts(JsonNode node) {
+    /**
+     * The four prompt shapes OpenAI allows (a string, token ids, a list of strings, a list of token-id lists),
+     * as one node per prompt: a string or an array of ids. Nothing is tokenized here.
+     */
+    private static List<JsonNode> promptShapes(JsonNode node) {
         if (node == null || node.isNull()) {
             throw ApiException.badRequest("prompt is required.", "prompt");
         }
-        List<Prompt> out = new ArrayList<>();
+        List<JsonNode> out = new ArrayList<>();
         if (node.isTextual()) {
-            out.add(textPrompt(node.asText()));
+            out.add(node);
         } else if (node.isArray() && !node.isEmpty() && node.get(0).isIntegralNumber()) {
-            out.add(new Prompt(tokenIds(node), null));
+            out.add(node);
         } else if (node.isArray() && !node.isEmpty()) {
             for (JsonNode item : node) {
-                if (item.isTextual()) {
-                    out.add(textPrompt(item.asText()));
-                } else if (item.isArray()) {
-                    out.add(new Prompt(tokenIds(item), null));
+                if (item.isTextual() || item.isArray()) {
+                    out.add(item);
                 } else {
                     throw badPrompt(node);
                 }
             }
         } else {
             throw badPrompt(node);
-        }
-        for (Prompt p : out) {
-            if (p.ids().length == 0) {
-                throw ApiException.badRequest("prompt cannot be empty.", "prompt");
-            }
         }
         return out;
     }
@@ -177,14 +244,14 @@ public final class CompletionService {
                 "prompt");
     }
 
-    private void checkLength(int inputLen, Integer maxTokens) {
+    private void checkLength(int inputLen, int maxTokens) {
         int max = model.maxModelLen();
         if (inputLen >= max) {
             throw ApiException.badRequest("This model's maximum context length is " + max + " tokens. However, "
                     + "your request has " + inputLen + " input tokens. Please reduce the length of the input.",
                     "prompt");
         }
-        if (maxTokens != null && inputLen + maxTokens > max) {
+        if (inputLen + maxTokens > max) {
             throw ApiException.badRequest("'max_tokens' is too large: " + maxTokens + ". This model's maximum "
                     + "context length is " + max + " tokens and your request has " + inputLen + " input tokens ("
                     + maxTokens + " > " + max + " - " + inputLen + ").", "max_tokens");
@@ -228,11 +295,20 @@ public final class CompletionService {
         return new Trimmed(ids, model.detokenize(ids, s.skipSpecial()), "length", null);
     }
 
+    /** echo with max_tokens 0: the reply shows the prompt only. */
+    private static boolean promptOnly(CompletionSettings s) {
+        return s.echo() && s.maxTokens() == 0;
+    }
+
     private CompletionResponse.Choice choice(
             int index, Prompt p, PromptScores ps, GeneratedSequence seq, Trimmed t, CompletionSettings s) {
         String text = t.text();
         if (s.echo()) {
-            text = (p.text() != null ? p.text() : model.detokenize(p.ids(), false)) + text;
+            // vLLM echoes no prompt text when token ids are returned, and only the prompt for max_tokens 0
+            // (the one token it sampled still counts in usage and token_ids).
+            String echoed = s.returnTokenIds() ? ""
+                    : p.text() != null ? p.text() : model.detokenize(p.ids(), false);
+            text = promptOnly(s) ? echoed : echoed + text;
         }
         CompletionResponse.Logprobs logprobs = s.logprobs() == null ? null : logprobs(p, ps, seq, t, s);
         List<Map<String, CompletionResponse.PromptLogprob>> promptLogprobs =
@@ -257,7 +333,7 @@ public final class CompletionService {
                 top.add(topMap(ids[j], ps.logprobs()[j - 1], ps.top().get(j - 1), s.logprobs(), s.tokensAsIds()));
             }
         }
-        for (int i = 0; i < t.ids().length; i++) {
+        for (int i = 0; i < (promptOnly(s) ? 0 : t.ids().length); i++) {
             int id = t.ids()[i];
             tokens.add(tokenString(id, s.tokensAsIds()));
             float lp = seq.logprobs().length > i ? seq.logprobs()[i] : Float.NaN;

@@ -12,13 +12,20 @@ import org.prime4j.server.model.ServingModel;
  * the parameter's name.
  */
 record CompletionSettings(
-        int n, double temperature, double topP, int topK, Integer maxTokens, Long seed, List<String> stop,
+        int n, double temperature, double topP, int topK, int maxTokens, Long seed, List<String> stop,
         Set<Integer> stopTokenIds, boolean includeStop, boolean ignoreEos, boolean skipSpecial,
         Integer logprobs, boolean echo, Integer promptLogprobs, boolean tokensAsIds, boolean returnTokenIds) {
 
     private static final int DEFAULT_MAX_TOKENS = 16;
 
-    static CompletionSettings of(CompletionRequest r, ServingModel model, int maxLogprobs) {
+    static CompletionSettings of(CompletionRequest r, ServingModel model, int maxLogprobs, int maxN) {
+        JsonNode streamOptions = r.streamOptions();
+        boolean hasStreamOptions = streamOptions != null && !streamOptions.isNull()
+                && !(streamOptions.isContainerNode() && streamOptions.isEmpty());
+        if (hasStreamOptions && !Boolean.TRUE.equals(r.stream())) {
+            // vLLM's validate_stream_options: any non-empty stream_options without stream=True
+            throw ApiException.badRequest("Stream options can only be defined when `stream=True`.", "stream_options");
+        }
         if (Boolean.TRUE.equals(r.stream())) {
             throw ApiException.badRequest("stream is not supported by the embedded server; send stream: false.",
                     "stream");
@@ -26,6 +33,10 @@ record CompletionSettings(
         int n = orDefault(r.n(), 1);
         if (n < 1) {
             throw ApiException.badRequest("n must be at least 1, got " + n + ".", "n");
+        }
+        if (n > maxN) {
+            // vLLM bounds n by VLLM_MAX_N_SEQUENCES (16384); this server by --max-n, derived from its batch size
+            throw ApiException.badRequest("n must be at most " + maxN + " (--max-n), got " + n + ".", "n");
         }
         double temperature = orDefault(r.temperature(), 1.0);
         if (!(temperature >= 0)) {
@@ -40,8 +51,8 @@ record CompletionSettings(
             throw ApiException.badRequest("top_k must be 0 (disable), or at least 1, got " + topK + ".", "top_k");
         }
         boolean echo = Boolean.TRUE.equals(r.echo());
-        Integer maxTokens = maxTokens(r.maxTokens());
-        if (maxTokens != null && maxTokens < 1 && !(echo && maxTokens == 0)) {
+        int maxTokens = maxTokens(r.maxTokens());
+        if (maxTokens < 1 && !(echo && maxTokens == 0)) {
             throw ApiException.badRequest("max_tokens must be at least 1, got " + maxTokens + ".", "max_tokens");
         }
         Integer logprobs = r.logprobs();
@@ -55,6 +66,9 @@ record CompletionSettings(
             }
         }
         Integer promptLogprobs = r.promptLogprobs();
+        if (promptLogprobs == null && echo) {
+            promptLogprobs = logprobs; // vLLM's to_sampling_params: echo scores the prompt at logprobs' k
+        }
         if (promptLogprobs != null) {
             if (promptLogprobs < 0) {
                 throw ApiException.badRequest("prompt_logprobs must be non-negative, got " + promptLogprobs + ".",
@@ -81,13 +95,14 @@ record CompletionSettings(
                 Boolean.TRUE.equals(r.returnTokensAsTokenIds()), Boolean.TRUE.equals(r.returnTokenIds()));
     }
 
-    /** Absent: vLLM's 16. Null: up to the context length (vLLM's meaning of None). */
-    private static Integer maxTokens(JsonNode node) {
-        if (node == null) {
+    /**
+     * Absent or null: vLLM's 16. Current vLLM maps null to the field's default (normalize_null_max_tokens);
+     * releases before it read null as "the rest of the context", which let one request ask for a whole context
+     * per sample.
+     */
+    private static int maxTokens(JsonNode node) {
+        if (node == null || node.isNull()) {
             return DEFAULT_MAX_TOKENS;
-        }
-        if (node.isNull()) {
-            return null;
         }
         if (!node.isIntegralNumber() || !node.canConvertToInt()) {
             throw ApiException.badRequest("max_tokens must be an integer or null, got " + node + ".", "max_tokens");

@@ -2,6 +2,7 @@ package org.prime4j.server.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -29,7 +30,14 @@ public final class Json {
             throw ApiException.badRequest("The request body is empty; expected a JSON object.", null);
         }
         try {
-            return MAPPER.readValue(body, type);
+            JsonNode tree = MAPPER.readTree(body);
+            if (tree == null || !tree.isObject()) {
+                // A body of null once reached the services as a null request (500, NullPointerException).
+                String got = tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType().toString()
+                        .toLowerCase(java.util.Locale.ROOT);
+                throw ApiException.badRequest("The request body must be a JSON object, got " + got + ".", "body");
+            }
+            return MAPPER.treeToValue(tree, type);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw ApiException.badRequest(cause.getMessage(), fieldPath(e));

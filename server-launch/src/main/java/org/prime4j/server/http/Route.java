@@ -1,7 +1,7 @@
 package org.prime4j.server.http;
 
-/** One endpoint: reads the request body, returns what to send. Throws ApiException for client errors. */
+/** One endpoint: reads the request, returns what to send. Throws ApiException for client errors. */
 @FunctionalInterface
 public interface Route {
-    Reply handle(byte[] body) throws Exception;
+    Reply handle(Request request) throws Exception;
 }

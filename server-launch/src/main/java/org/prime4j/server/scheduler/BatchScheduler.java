@@ -4,8 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.prime4j.server.model.GeneratedSequence;
 import org.prime4j.server.model.PromptScores;
@@ -16,12 +19,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every model call on one thread. Each turn it takes the submissions waiting at that moment, whole, up
- * to {@code maxBatch} items (a single larger submission goes alone), and sends their sequences to the model
- * as one batched call, their prompts to score as another. Keeping a submission whole means a request's
- * samples always share one model call, so a seeded request repeats exactly, floating-point sums included. Control work (weight reload, LoRA) goes through the same queue, so it runs between batches: work
- * queued before it finishes on the old weights, work queued after it waits and sees the new ones, and no
- * batch ever sees a half-loaded model.
+ * Runs every model call on one thread. A submission is cut into chunks of at most {@code maxBatch} items, in
+ * order; each turn takes the chunks waiting at that moment, whole, up to {@code maxBatch} items, and sends
+ * their sequences to the model as one batched call, their prompts to score as another. Control work (weight
+ * reload, LoRA) goes through the same queue, so it runs between batches: work queued before it finishes on the
+ * old weights, work queued after it waits and sees the new ones, and no batch ever sees a half-loaded model.
+ *
+ * <p>Chunking bounds what one request holds: a batch never exceeds {@code maxBatch} (a request of n = 10,000
+ * once went to the model as one call and grew the server to 24 GB), and a cancelled submission
+ * ({@link Submission#cancel()}, when its client went away) loses its waiting chunks at once; only the chunk
+ * already in the model finishes.
  */
 public final class BatchScheduler implements AutoCloseable {
 
@@ -43,10 +50,18 @@ public final class BatchScheduler implements AutoCloseable {
         void run(ServingModel model) throws Exception;
     }
 
+    /** Up to maxBatch items of one submission, kept whole; {@code cancelled} is the submission's. */
+    private record Chunk(List<Work> work, AtomicBoolean cancelled) {
+        int size() {
+            return work.size();
+        }
+    }
+
     private final ServingModel model;
     private final int maxBatch;
-    /** Each element is one submission, kept whole so a request's sequences share a batch. */
-    private final BlockingQueue<List<Work>> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+    /** Sequences submitted and not yet answered: waiting in the queue or in the model. */
+    private final AtomicInteger activeSequences = new AtomicInteger();
     private final Thread thread;
     private final Consumer<Integer> batchObserver;
     private volatile boolean running = true;
@@ -69,11 +84,62 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     /** The futures of one request's work, in the order it was submitted. */
-    public record Submission(List<CompletableFuture<PromptScores>> scores,
-                             List<CompletableFuture<GeneratedSequence>> sequences) {}
+    public final class Submission {
+        private final List<CompletableFuture<PromptScores>> scores;
+        private final List<CompletableFuture<GeneratedSequence>> sequences;
+        private final AtomicBoolean cancelled;
+
+        private Submission(List<CompletableFuture<PromptScores>> scores,
+                List<CompletableFuture<GeneratedSequence>> sequences, AtomicBoolean cancelled) {
+            this.scores = scores;
+            this.sequences = sequences;
+            this.cancelled = cancelled;
+        }
+
+        public List<CompletableFuture<PromptScores>> scores() {
+            return scores;
+        }
+
+        public List<CompletableFuture<GeneratedSequence>> sequences() {
+            return sequences;
+        }
+
+        /** Completes when every future of the submission has (normally, exceptionally or cancelled). */
+        public CompletableFuture<Void> done() {
+            List<CompletableFuture<?>> all = new ArrayList<>(scores);
+            all.addAll(sequences);
+            return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+        }
+
+        /**
+         * Drops the submission's chunks still waiting (their futures fail with {@link CancellationException});
+         * a chunk already in the model runs to the end of its batch.
+         */
+        public void cancel() {
+            if (cancelled.compareAndSet(false, true)) {
+                List<Chunk> mine = new ArrayList<>();
+                synchronized (queue) {
+                    queue.removeIf(c -> {
+                        if (c.cancelled() == cancelled) {
+                            mine.add(c);
+                            return true;
+                        }
+                        return false;
+                    });
+                }
+                CancellationException gone = new CancellationException("the client went away");
+                mine.forEach(c -> fail(c.work(), gone));
+            }
+        }
+    }
+
+    /** Sequences submitted and not yet answered (waiting or in the model): what a disconnect must bring down. */
+    public int activeSequences() {
+        return activeSequences.get();
+    }
 
     /**
-     * Queues one request's scoring and sampling as one contiguous block, so a weight reload queued by another
+     * Queues one request's scoring and sampling as contiguous chunks, so a weight reload queued by another
      * request lands before or after all of it, never in the middle.
      */
     public Submission submit(List<ScoreRequest> scoreRequests, List<SequenceRequest> sequenceRequests) {
@@ -90,14 +156,21 @@ public final class BatchScheduler implements AutoCloseable {
             sequences.add(f);
             work.add(new Generate(r, f));
         }
-        offer(work);
-        return new Submission(scores, sequences);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        List<Chunk> chunks = new ArrayList<>();
+        for (int from = 0; from < work.size(); from += maxBatch) {
+            chunks.add(new Chunk(List.copyOf(work.subList(from, Math.min(work.size(), from + maxBatch))),
+                    cancelled));
+        }
+        activeSequences.addAndGet(sequenceRequests.size());
+        offer(chunks);
+        return new Submission(scores, sequences, cancelled);
     }
 
     /** Runs {@code task} alone on the model, after the work already queued and before anything queued later. */
     public CompletableFuture<Void> control(ModelTask task) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        offer(List.of(new Control(task, f)));
+        offer(List.of(new Chunk(List.of(new Control(task, f)), new AtomicBoolean())));
         return f;
     }
 
@@ -106,14 +179,15 @@ public final class BatchScheduler implements AutoCloseable {
         return running && thread.isAlive();
     }
 
-    private void offer(List<Work> work) {
+    private void offer(List<Chunk> chunks) {
         synchronized (queue) {
             if (running) {
-                queue.add(work);
+                queue.addAll(chunks);
                 return;
             }
         }
-        fail(work);
+        IllegalStateException closed = new IllegalStateException("the server is shutting down");
+        chunks.forEach(c -> fail(c.work(), closed));
     }
 
     private void loop() {
@@ -121,11 +195,13 @@ public final class BatchScheduler implements AutoCloseable {
         while (true) {
             try {
                 drained.clear();
-                drained.addAll(queue.take());
-                // Add whole waiting submissions while they fit (the first always goes, however large).
-                for (List<Work> next = queue.peek(); next != null && drained.size() + next.size() <= maxBatch;
-                        next = queue.peek()) {
-                    drained.addAll(queue.poll());
+                take(queue.take(), drained);
+                // Add whole waiting chunks while they fit.
+                synchronized (queue) {
+                    for (Chunk next = queue.peek(); next != null && drained.size() + next.size() <= maxBatch;
+                            next = queue.peek()) {
+                        take(queue.poll(), drained);
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -153,6 +229,15 @@ public final class BatchScheduler implements AutoCloseable {
         }
     }
 
+    /** Adds a chunk's work to the batch, or fails it when its submission was cancelled while it was taken. */
+    private void take(Chunk chunk, List<Work> batch) {
+        if (chunk.cancelled().get()) {
+            fail(chunk.work(), new CancellationException("the client went away"));
+        } else {
+            batch.addAll(chunk.work());
+        }
+    }
+
     private void runBatches(List<Generate> gens, List<Score> scores) {
         if (!gens.isEmpty()) {
             batchObserver.accept(gens.size());
@@ -165,6 +250,8 @@ public final class BatchScheduler implements AutoCloseable {
             } catch (RuntimeException | Error e) {
                 LOG.error("generation batch of {} failed", gens.size(), e);
                 gens.forEach(g -> g.result().completeExceptionally(e));
+            } finally {
+                activeSequences.addAndGet(-gens.size());
             }
             gens.clear();
         }
@@ -200,20 +287,23 @@ public final class BatchScheduler implements AutoCloseable {
     }
 
     private void failRemaining() {
-        List<List<Work>> rest = new ArrayList<>();
-        queue.drainTo(rest);
-        rest.forEach(BatchScheduler::fail);
+        List<Chunk> rest = new ArrayList<>();
+        synchronized (queue) {
+            queue.drainTo(rest);
+        }
+        IllegalStateException closed = new IllegalStateException("the server is shutting down");
+        rest.forEach(c -> fail(c.work(), closed));
     }
 
-    private static void fail(List<? extends Work> work) {
-        IllegalStateException closed = new IllegalStateException("the server is shutting down");
+    private void fail(List<? extends Work> work, RuntimeException why) {
         for (Work w : work) {
             if (w instanceof Generate g) {
-                g.result().completeExceptionally(closed);
+                g.result().completeExceptionally(why);
+                activeSequences.decrementAndGet();
             } else if (w instanceof Score s) {
-                s.result().completeExceptionally(closed);
+                s.result().completeExceptionally(why);
             } else if (w instanceof Control c) {
-                c.result().completeExceptionally(closed);
+                c.result().completeExceptionally(why);
             }
         }
     }
@@ -226,7 +316,7 @@ public final class BatchScheduler implements AutoCloseable {
                 return;
             }
             running = false;
-            queue.add(List.of(Stop.INSTANCE));
+            queue.add(new Chunk(List.of(Stop.INSTANCE), new AtomicBoolean()));
         }
         try {
             thread.join(60_000);

@@ -34,7 +34,7 @@ class DjlLoraEndToEndTest {
 
     static HttpResponse<String> post(EmbeddedServer s, String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static double[] promptLogprobs(EmbeddedServer s, String model, int[] prompt) throws Exception {

@@ -56,7 +56,7 @@ class DjlServingModelEndToEndTest {
 
     static JsonNode post(String path, String body) throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }
@@ -141,7 +141,7 @@ class DjlServingModelEndToEndTest {
         try (DjlServingModel m = DjlServingModel.load(padded, 128);
                 EmbeddedServer s = EmbeddedServer.start(m, ServerOptions.loopback("padded"))) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/v1/completions"))
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"ab\",\"max_tokens\":24,\"n\":2,"
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"ab\",\"max_tokens\":24,\"n\":2,"
                             + "\"temperature\":3,\"seed\":1,\"ignore_eos\":true,\"logprobs\":0,"
                             + "\"return_token_ids\":true}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

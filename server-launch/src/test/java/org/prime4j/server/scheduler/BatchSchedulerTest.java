@@ -101,23 +101,49 @@ class BatchSchedulerTest {
     }
 
     @Test
-    void aSubmissionIsNeverSplitAndTheBatchCapHolds() throws Exception {
+    void aLargeSubmissionIsCutIntoChunksOfTheBatchCapInOrder() throws Exception {
         RecordingModel model = new RecordingModel();
         model.release.countDown();
         try (BatchScheduler s = new BatchScheduler(model, 3)) {
-            model.release.countDown();
             List<BatchScheduler.Submission> subs = new ArrayList<>();
             for (int i = 0; i < 6; i++) {
                 subs.add(s.submit(List.of(), List.of(seq(i), seq(i))));
             }
-            BatchScheduler.Submission big = s.submit(List.of(), List.of(seq(7), seq(7), seq(7), seq(7), seq(7)));
+            BatchScheduler.Submission big = s.submit(List.of(), List.of(seq(7), seq(8), seq(9), seq(10), seq(11)));
             for (BatchScheduler.Submission sub : subs) {
                 sub.sequences().get(1).get(5, TimeUnit.SECONDS);
             }
-            big.sequences().get(4).get(5, TimeUnit.SECONDS);
-            // pairs never exceed 3 together (so they go one pair per call); the 5-sequence request goes whole
-            assertThat(model.calls).allMatch(c -> c.equals("generate 2") || c.equals("generate 5"));
-            assertThat(model.calls).contains("generate 5");
+            big.done().get(5, TimeUnit.SECONDS);
+            // pairs never exceed 3 together (one pair per call); the 5-sequence request goes as 3 then 2
+            assertThat(model.calls).allMatch(c -> c.equals("generate 2") || c.equals("generate 3"));
+            assertThat(model.calls).contains("generate 3");
+            for (int i = 0; i < 5; i++) {
+                assertThat(big.sequences().get(i).get().tokenIds()).containsExactly(7 + i);
+            }
+            assertThat(s.activeSequences()).isZero();
+        }
+    }
+
+    @Test
+    void cancellingDropsTheWaitingChunksAndOnlyTheRunningOneFinishes() throws Exception {
+        RecordingModel model = new RecordingModel();
+        try (BatchScheduler s = new BatchScheduler(model, 2)) {
+            BatchScheduler.Submission big = s.submit(List.of(),
+                    List.of(seq(1), seq(2), seq(3), seq(4), seq(5), seq(6), seq(7)));
+            assertThat(model.firstCallStarted.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(s.activeSequences()).isEqualTo(7);
+            big.cancel();
+            // The first chunk of 2 is in the model; the 5 waiting sequences are gone at once.
+            assertThat(s.activeSequences()).isEqualTo(2);
+            assertThatThrownBy(() -> big.sequences().get(6).join()).isInstanceOf(
+                    java.util.concurrent.CancellationException.class);
+            BatchScheduler.Submission other = s.submit(List.of(), List.of(seq(9)));
+            model.release.countDown();
+            assertThat(other.sequences().get(0).get(5, TimeUnit.SECONDS).tokenIds()).containsExactly(9);
+            big.done().handle((v, e) -> null).get(5, TimeUnit.SECONDS);
+            assertThat(big.sequences().get(0).get().tokenIds()).containsExactly(1);
+            assertThat(model.calls).containsExactly("generate 2", "generate 1");
+            assertThat(s.activeSequences()).isZero();
         }
     }
 
