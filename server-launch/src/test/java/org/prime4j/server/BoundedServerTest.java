@@ -53,6 +53,12 @@ class BoundedServerTest {
             // a multi-byte character counts its UTF-8 bytes: 2731 x 3 = 8193 bytes in 2731 characters
             assertThat(error(http, "{\"prompt\":\"" + "\u20ac".repeat(2731) + "\"}").get("message").asText())
                     .contains("8193 bytes");
+            HttpJson.Response tokenize = http.post("/tokenize", "{\"prompt\":\"" + huge + "\"}");
+            assertThat(tokenize.status()).isEqualTo(400);
+            assertThat(tokenize.json().get("error").get("param").asText()).isEqualTo("prompt");
+            HttpJson.Response chat = http.post("/tokenize", "{\"messages\":[{\"role\":\"user\",\"content\":\""
+                    + huge + "\"}]}");
+            assertThat(chat.json().get("error").get("param").asText()).isEqualTo("messages");
             assertThat(model.tokenizeCalls.get()).isZero();
             assertThat(model.generateBatchSizes).isEmpty();
 
