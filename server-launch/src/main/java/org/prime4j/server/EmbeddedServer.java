@@ -62,7 +62,7 @@ public final class EmbeddedServer implements AutoCloseable {
         ServedModels served = new ServedModels(options.servedModelName(), model.modelPath(), model.maxModelLen());
         this.limits = options.limits().resolve(options.maxBatchSize(), model.maxModelLen());
         CompletionService completions = new CompletionService(model, scheduler, served, options.maxLogprobs(), limits);
-        TokenizationService tokens = new TokenizationService(model, served);
+        TokenizationService tokens = new TokenizationService(model, served, limits.maxPromptBytes());
         AdminService admin = new AdminService(scheduler, served, model.modelPath(), options.maxLoraRank());
 
         this.router = new Router(Json.MAPPER, options.apiKey(), options.disconnectCheckMillis())

@@ -25,13 +25,13 @@ public record RequestLimits(Integer maxN, Long maxGeneratedTokens, Integer maxPr
 
     public RequestLimits {
         if (maxN != null && maxN < 1) {
-            throw new IllegalArgumentException("max n must be at least 1, got " + maxN);
+            throw new IllegalArgumentException("--max-n must be at least 1, got " + maxN);
         }
         if (maxGeneratedTokens != null && maxGeneratedTokens < 1) {
-            throw new IllegalArgumentException("max generated tokens must be at least 1, got " + maxGeneratedTokens);
+            throw new IllegalArgumentException("--max-generated-tokens must be at least 1, got " + maxGeneratedTokens);
         }
         if (maxPromptBytes != null && maxPromptBytes < 1) {
-            throw new IllegalArgumentException("max prompt bytes must be at least 1, got " + maxPromptBytes);
+            throw new IllegalArgumentException("--max-prompt-bytes must be at least 1, got " + maxPromptBytes);
         }
     }
 

@@ -49,7 +49,7 @@ public record ServerOptions(
         }
         limits = limits == null ? RequestLimits.DERIVED : limits;
         if (maxLoraRank < 1) {
-            throw new IllegalArgumentException("maxLoraRank must be at least 1, got " + maxLoraRank);
+            throw new IllegalArgumentException("--max-lora-rank must be at least 1, got " + maxLoraRank);
         }
         if (disconnectCheckMillis < 1) {
             throw new IllegalArgumentException("disconnectCheckMillis must be at least 1, got " + disconnectCheckMillis);

@@ -53,6 +53,12 @@ class BoundedServerTest {
             // a multi-byte character counts its UTF-8 bytes: 2731 x 3 = 8193 bytes in 2731 characters
             assertThat(error(http, "{\"prompt\":\"" + "\u20ac".repeat(2731) + "\"}").get("message").asText())
                     .contains("8193 bytes");
+            HttpJson.Response tokenize = http.post("/tokenize", "{\"prompt\":\"" + huge + "\"}");
+            assertThat(tokenize.status()).isEqualTo(400);
+            assertThat(tokenize.json().get("error").get("param").asText()).isEqualTo("prompt");
+            HttpJson.Response chat = http.post("/tokenize", "{\"messages\":[{\"role\":\"user\",\"content\":\""
+                    + huge + "\"}]}");
+            assertThat(chat.json().get("error").get("param").asText()).isEqualTo("messages");
             assertThat(model.tokenizeCalls.get()).isZero();
             assertThat(model.generateBatchSizes).isEmpty();
 
@@ -147,8 +153,11 @@ class BoundedServerTest {
         model.generateMillis = 100;
         ServerOptions options = ServerOptions.loopback("m").withMaxBatchSize(2).withDisconnectCheckMillis(50);
         try (EmbeddedServer server = EmbeddedServer.start(model, options)) {
-            JsonNode r = new HttpJson(server.baseUrl()).ok("/v1/completions",
+            HttpJson.Response reply = new HttpJson(server.baseUrl()).post("/v1/completions",
                     "{\"prompt\":\"abc\",\"n\":8,\"max_tokens\":3,\"ignore_eos\":true,\"seed\":3}");
+            assertThat(reply.status()).isEqualTo(200);
+            assertThat(reply.body()).as("keep-alive spaces before the JSON").startsWith("  ");
+            JsonNode r = reply.json();
             assertThat(r.get("choices")).hasSize(8);
             assertThat(r.get("usage").get("completion_tokens").asInt()).isEqualTo(24);
             assertThat(model.generateBatchSizes).containsExactly(2, 2, 2, 2);

@@ -99,13 +99,8 @@ public final class CompletionService {
     private void checkBudget(List<JsonNode> shapes, CompletionSettings s) {
         for (JsonNode shape : shapes) {
             if (shape.isTextual()) {
-                long bytes = utf8Length(shape.asText());
-                if (bytes > limits.maxPromptBytes()) {
-                    throw ApiException.badRequest("This model's maximum context length is " + model.maxModelLen()
-                            + " tokens. However, your prompt is " + bytes + " bytes long, more than the "
-                            + limits.maxPromptBytes() + " bytes this server tokenizes (--max-prompt-bytes). "
-                            + "Please reduce the length of the input.", "prompt");
-                }
+                PromptBytes.check(PromptBytes.utf8Length(shape.asText()), limits.maxPromptBytes(), model.maxModelLen(),
+                        "prompt");
             }
         }
         // echo with max_tokens 0 still samples one token (vLLM asks its engine for max_tokens=1)
@@ -118,25 +113,6 @@ public final class CompletionService {
                     + " this server allows per request (--max-generated-tokens). Please reduce n or max_tokens.",
                     "max_tokens");
         }
-    }
-
-    private static long utf8Length(String text) {
-        long bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < text.length()
-                    && Character.isLowSurrogate(text.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 
     /** A request's work in the scheduler's queue, with the model it was resolved to. */

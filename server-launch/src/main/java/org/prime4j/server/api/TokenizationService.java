@@ -14,10 +14,13 @@ public final class TokenizationService {
 
     private final ServingModel model;
     private final ServedModels served;
+    private final int maxPromptBytes;
 
-    public TokenizationService(ServingModel model, ServedModels served) {
+    /** @param maxPromptBytes largest text tokenized, as for completions ({@code --max-prompt-bytes}) */
+    public TokenizationService(ServingModel model, ServedModels served, int maxPromptBytes) {
         this.model = model;
         this.served = served;
+        this.maxPromptBytes = maxPromptBytes;
     }
 
     public TokenizeResponse tokenize(TokenizeRequest r) {
@@ -27,6 +30,13 @@ public final class TokenizationService {
         if (hasPrompt == hasMessages) {
             throw ApiException.badRequest("Send exactly one of prompt or messages.", hasPrompt ? "messages" : "prompt");
         }
+        long bytes = hasPrompt ? PromptBytes.utf8Length(r.prompt()) : 0;
+        if (hasMessages) {
+            for (var m : r.messages()) {
+                bytes += m == null || m.content() == null ? 0 : PromptBytes.utf8Length(m.content());
+            }
+        }
+        PromptBytes.check(bytes, maxPromptBytes, model.maxModelLen(), hasPrompt ? "prompt" : "messages");
         int[] ids;
         if (hasPrompt) {
             ids = model.tokenize(r.prompt(), r.addSpecialTokens() == null || r.addSpecialTokens());
