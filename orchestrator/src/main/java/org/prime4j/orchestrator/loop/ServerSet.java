@@ -103,7 +103,7 @@ public final class ServerSet implements AutoCloseable {
                     }
                     models.add(model);
                     EmbeddedServer server = EmbeddedServer.start(model,
-                            ServerOptions.loopback(role).withMaxBatchSize(r.maxBatchSize()));
+                            ServerOptions.loopback(role).withMaxBatchSize(r.maxBatchSize()).withLora(loraRank != null));
                     servers.add(server);
                     urls.add(server.baseUrl().toString());
                 }
