@@ -39,6 +39,15 @@ final class AdapterPublisher implements PolicyPublisher {
         Path dir = Directories.step(weights, step);
         AtomicDirectory.replace(dir, adapter::save);
         String name = nameOf(step);
+        if (served == null) {
+            // Servers that outlived an earlier process (remote, or a resumed run) may still hold this name, and
+            // vLLM refuses to load a name twice.
+            try {
+                servers.unloadLora(name);
+            } catch (ServerException notLoaded) {
+                // The usual case: nothing of that name was there.
+            }
+        }
         servers.loadLora(name, dir);
         String previous = served;
         // From here rollouts ask for the new adapter, even if unloading the old one fails below.

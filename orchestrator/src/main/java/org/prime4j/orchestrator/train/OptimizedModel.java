@@ -146,7 +146,10 @@ final class OptimizedModel implements AutoCloseable {
 
     /** The adapter's factors are overwritten in place, so the optimizer keeps its references. */
     private void restoreAdapter(TrainerState state) {
-        if (state.adapter() == null || state.adapter().r() != adapter.config().r()
+        if (state.adapter() == null) {
+            throw new IllegalArgumentException("the state holds a whole model but this trainer trains a LoRA adapter");
+        }
+        if (state.adapter().r() != adapter.config().r()
                 || !state.adapter().targetModules().equals(adapter.config().targetModules())) {
             throw new IllegalArgumentException("the state's adapter (" + state.adapter() + ") does not match this"
                     + " trainer's LoRA settings (" + adapter.config() + ")");
