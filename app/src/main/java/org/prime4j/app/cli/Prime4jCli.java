@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
             EvalCommand.class,
             ServeCommand.class,
             LaunchCommand.class,
+            MergeCommand.class,
             VerifyCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class

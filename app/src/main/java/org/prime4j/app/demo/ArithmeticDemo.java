@@ -9,6 +9,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import org.prime4j.model.lora.LoraAdapter;
+import org.prime4j.model.lora.LoraConfig;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.tokenizer.TextTokenizer;
 import org.prime4j.orchestrator.config.RunSection;
@@ -75,7 +77,7 @@ public final class ArithmeticDemo {
 
         TrainingSummary training = PrimeTraining.run(c, RunOptions.defaults().withProgress(log));
         EvalResult after = training.policyWeights() == null ? before
-                : evaluate(training.policyWeights(), held, evaluator, verifiers);
+                : evaluate(c.model().policy(), training.policyWeights(), held, evaluator, verifiers);
         log.println("demo: after RL, held-out greedy " + after.summary());
 
         double minutes = (System.nanoTime() - t0) / 6e10;
@@ -92,6 +94,23 @@ public final class ArithmeticDemo {
                                        VerifierRegistry verifiers) throws IOException {
         try (CausalLM model = CausalLM.load(modelDir); TextTokenizer tok = TextTokenizer.load(modelDir)) {
             return evaluator.run(model, tok, held, verifiers, null);
+        }
+    }
+
+    /** The published policy: a full checkpoint, or with LoRA an adapter over {@code base}. */
+    private static EvalResult evaluate(Path base, Path published, List<PromptItem> held, Evaluator evaluator,
+                                       VerifierRegistry verifiers) throws IOException {
+        if (!Files.isRegularFile(published.resolve(LoraConfig.FILE))) {
+            return evaluate(published, held, evaluator, verifiers);
+        }
+        try (CausalLM model = CausalLM.load(base); TextTokenizer tok = TextTokenizer.load(base);
+             LoraAdapter adapter = LoraAdapter.load(model, published)) {
+            model.setAdapter(adapter);
+            try {
+                return evaluator.run(model, tok, held, verifiers, null);
+            } finally {
+                model.setAdapter(null);
+            }
         }
     }
 

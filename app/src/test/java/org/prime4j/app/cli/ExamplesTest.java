@@ -9,6 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.prime4j.server.launch.VllmCommandLine;
+import org.prime4j.server.launch.LaunchConfigReader;
+import org.prime4j.server.launch.LaunchConfig;
+import org.prime4j.orchestrator.config.TrainConfigReader;
+import org.prime4j.orchestrator.config.TrainConfig;
 import org.junit.jupiter.api.io.TempDir;
 import org.prime4j.model.DjlRuntime;
 import org.prime4j.orchestrator.data.PromptDataset;
@@ -133,5 +138,40 @@ class ExamplesTest {
         }
         assertThat(r.out()).contains("done at step 2").contains("policy ");
         System.out.println("examples/code, 2 steps: " + r.out().strip() + "; step 2: " + m.get(1));
+    }
+
+    @Test
+    void theSevenBillionExamplesAreThePapersRunAsFullAndLoraConfigs() throws Exception {
+        Path dir = RepoFiles.example("qwen2.5-math-7b");
+        TrainConfig full = TrainConfigReader.parse(Files.readString(dir.resolve("full.yaml")), "full.yaml");
+        TrainConfig lora = TrainConfigReader.parse(Files.readString(dir.resolve("lora.yaml")), "lora.yaml");
+        for (TrainConfig c : List.of(full, lora)) {
+            assertThat(c.prm().beta()).isEqualTo(0.05);
+            assertThat(c.rollout().k()).isEqualTo(4);
+            assertThat(c.filter().accuracyFilter().lower()).isEqualTo(0.2);
+            assertThat(c.filter().accuracyFilter().upper()).isEqualTo(0.8);
+            assertThat(c.model().policy().toString()).isEqualTo("PRIME-RL/Eurus-2-7B-SFT");
+        }
+        assertThat(full.policy().lr()).isEqualTo(5e-7);
+        assertThat(full.prm().lr()).isEqualTo(1e-6);
+        assertThat(full.lora()).isFalse();
+        assertThat(full.servers().reference().servedByPolicy()).isFalse();
+        assertThat(lora.lora()).isTrue();
+        assertThat(lora.policy().lora().r()).isEqualTo(64);
+        assertThat(lora.servers().reference().servedByPolicy()).as("one fleet").isTrue();
+        for (String launch : List.of("launch-full.yaml", "launch-reference.yaml", "launch-lora.yaml")) {
+            LaunchConfig lc = LaunchConfigReader.read(dir.resolve(launch));
+            assertThat(lc.servers()).allMatch(s -> s.model().equals("PRIME-RL/Eurus-2-7B-SFT"), launch);
+        }
+        // What prime4j train starts for lora.yaml: the launch file with runtime LoRA at the adapter's rank.
+        LaunchConfig served = LaunchConfigReader.read(dir.resolve("launch-lora.yaml"))
+                .withLora(lora.policy().lora().r(), 2);
+        VllmCommandLine cmd = VllmCommandLine.of(served.servers().get(0), k -> null);
+        assertThat(cmd.argv()).containsSequence("--enable-lora", "--max-loras", "2", "--max-lora-rank", "64");
+        assertThat(cmd.env()).containsEntry("VLLM_ALLOW_RUNTIME_LORA_UPDATING", "True");
+
+        TrainConfig demo = TrainConfigReader.read(RepoFiles.example("arithmetic/demo-lora.yaml"));
+        assertThat(demo.lora()).isTrue();
+        assertThat(demo.servers().reference().servedByPolicy()).isTrue();
     }
 }

@@ -14,9 +14,12 @@ import org.prime4j.orchestrator.settings.Checks;
  * @param launchConfig launch: the launch YAML whose servers play this role
  * @param baseUrls     remote: server roots without {@code /v1}
  * @param apiKeyEnv    remote and launch: the environment variable holding the bearer token (null: none)
+ * @param sameAsPolicy reference only: the policy servers also answer the reference's requests, on the base
+ *                     model while rollouts use the policy's LoRA adapter (default: true with LoRA, which it
+ *                     needs: full fine-tuning changes the policy servers' weights)
  */
 public record ServerRole(ServerMode mode, Integer count, Integer maxBatchSize, Path launchConfig,
-                         List<String> baseUrls, String apiKeyEnv) {
+                         List<String> baseUrls, String apiKeyEnv, Boolean sameAsPolicy) {
 
     public ServerRole {
         mode = Checks.orDefault(mode, ServerMode.EMBEDDED);
@@ -35,12 +38,28 @@ public record ServerRole(ServerMode mode, Integer count, Integer maxBatchSize, P
         }
     }
 
+    /** A role with its own servers ({@code same_as_policy} unset). */
+    public ServerRole(ServerMode mode, Integer count, Integer maxBatchSize, Path launchConfig, List<String> baseUrls,
+                      String apiKeyEnv) {
+        this(mode, count, maxBatchSize, launchConfig, baseUrls, apiKeyEnv, null);
+    }
+
     static ServerRole embedded() {
         return new ServerRole(null, null, null, null, null, null);
     }
 
+    /** Whether this (reference) role is served by the policy servers. */
+    public boolean servedByPolicy() {
+        return Boolean.TRUE.equals(sameAsPolicy);
+    }
+
+    ServerRole withSameAsPolicy(boolean same) {
+        return new ServerRole(mode, count, maxBatchSize, launchConfig, baseUrls, apiKeyEnv, same);
+    }
+
     ServerRole resolve(Path base) {
         return launchConfig == null ? this
-                : new ServerRole(mode, count, maxBatchSize, base.resolve(launchConfig), baseUrls, apiKeyEnv);
+                : new ServerRole(mode, count, maxBatchSize, base.resolve(launchConfig), baseUrls, apiKeyEnv,
+                        sameAsPolicy);
     }
 }

@@ -2,6 +2,7 @@ package org.prime4j.orchestrator.config;
 
 import java.nio.file.Path;
 import org.prime4j.orchestrator.settings.Checks;
+import org.prime4j.orchestrator.settings.FieldError;
 
 /**
  * The policy and reference servers.
@@ -17,6 +18,15 @@ public record ServersSection(ServerRole policy, ServerRole reference, Double req
         reference = Checks.orDefault(reference, ServerRole.embedded());
         requestTimeoutSeconds = Checks.positive("request_timeout_seconds", Checks.orDefault(requestTimeoutSeconds, 600.0));
         reloadTimeoutSeconds = Checks.positive("reload_timeout_seconds", Checks.orDefault(reloadTimeoutSeconds, 600.0));
+        if (policy.sameAsPolicy() != null) {
+            throw new FieldError("policy.same_as_policy", "is only read under servers.reference");
+        }
+    }
+
+    /** With the reference's {@code same_as_policy} set to {@code same}. */
+    ServersSection withReferenceSameAsPolicy(boolean same) {
+        return new ServersSection(policy, reference.withSameAsPolicy(same), requestTimeoutSeconds,
+                reloadTimeoutSeconds);
     }
 
     ServersSection resolve(Path base) {

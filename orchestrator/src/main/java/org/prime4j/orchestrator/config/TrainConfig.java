@@ -35,6 +35,39 @@ public record TrainConfig(ModelSection model, ServersSection servers, DataSectio
         if (run.evalEvery() > 0 && data.eval() == null) {
             throw new FieldError("run.eval_every", "is " + run.evalEvery() + " but data.eval names no held-out file");
         }
+        servers = checkLora(model, servers, policy, prm);
+    }
+
+    /**
+     * LoRA trains two adapters over one frozen base (model.policy), which is also the reference pi_ref; the
+     * policy servers then answer reference requests on that base unless told otherwise.
+     */
+    private static ServersSection checkLora(ModelSection model, ServersSection servers, PolicySettings policy,
+                                            PrmSettings prm) {
+        if ((policy.lora() == null) != (prm.lora() == null)) {
+            throw new FieldError(policy.lora() == null ? "policy.lora" : "prm.lora", "is required when "
+                    + (policy.lora() == null ? "prm.lora" : "policy.lora") + " is set: the policy and the PRM are"
+                    + " two adapters over one frozen base");
+        }
+        if (policy.lora() == null) {
+            if (servers.reference().servedByPolicy()) {
+                throw new FieldError("servers.reference.same_as_policy", "needs LoRA (policy.lora and prm.lora):"
+                        + " full fine-tuning changes the policy servers' weights, and the reference must not change");
+            }
+            return servers;
+        }
+        for (var other : java.util.Map.of("model.prm", model.prm(), "model.reference", model.reference()).entrySet()) {
+            if (!other.getValue().equals(model.policy())) {
+                throw new FieldError(other.getKey(), "must be model.policy (" + model.policy() + ") with LoRA: the"
+                        + " adapters and the reference share one frozen base; got " + other.getValue());
+            }
+        }
+        return servers.reference().sameAsPolicy() == null ? servers.withReferenceSameAsPolicy(true) : servers;
+    }
+
+    /** Whether the policy and the PRM are LoRA adapters over one frozen base. */
+    public boolean lora() {
+        return policy.lora() != null;
     }
 
     /**

@@ -21,6 +21,8 @@ import org.prime4j.model.io.HfCheckpoint;
 import org.prime4j.model.io.HostTensor;
 import org.prime4j.model.io.SafetensorsReader;
 import org.prime4j.model.io.SafetensorsWriter;
+import org.prime4j.model.lora.LoraAdapter;
+import org.prime4j.model.lora.LoraConfig;
 import org.prime4j.orchestrator.data.DataCursor;
 import org.prime4j.orchestrator.train.TrainerState;
 
@@ -37,9 +39,12 @@ import org.prime4j.orchestrator.train.TrainerState;
  *   step-N/prm/                         HF checkpoint (FP32)
  *   step-N/policy-optimizer.safetensors AdamW exp_avg / exp_avg_sq per parameter
  *   step-N/prm-optimizer.safetensors
- *   step-N/state.json                   step, epoch, position, seed, optimizer step counts
+ *   step-N/state.json                   step, epoch, position, seed, optimizer step counts, lora
  *   step-N/manifest.json                every other file's path, size and SHA-256 (format 2 on)
  * </pre>
+ * With LoRA ({@code "lora": true}) {@code policy/} and {@code prm/} are replaced by {@code policy-adapter/} and
+ * {@code prm-adapter/}, PEFT adapters over the run's base (model.policy), and the optimizer files hold the
+ * moments of the adapters' factors.
  */
 public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState policy, TrainerState prm) {
 
@@ -48,6 +53,7 @@ public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState po
     private static final int UNVERIFIED_FORMAT = 1;
     private static final List<String> STATE_FIELDS = List.of("step", "epoch", "position", "seed",
             "policy_optimizer_steps", "prm_optimizer_steps");
+    private static final String ADAPTER_SUFFIX = "-adapter";
 
     public static Path dirOf(Path checkpoints, int step) {
         return Directories.step(checkpoints, step);
@@ -58,8 +64,8 @@ public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState po
             throws IOException {
         Path dir = dirOf(checkpoints, step);
         AtomicDirectory.replace(dir, tmp -> {
-            HfCheckpoint.write(tmp.resolve("policy"), policyConfig, policy.weights(), DType.F32, 0, tokenizerSource);
-            HfCheckpoint.write(tmp.resolve("prm"), prmConfig, prm.weights(), DType.F32, 0, tokenizerSource);
+            writeModel(tmp, "policy", policyConfig, policy, tokenizerSource);
+            writeModel(tmp, "prm", prmConfig, prm, tokenizerSource);
             SafetensorsWriter.write(tmp.resolve("policy-optimizer.safetensors"), policy.optimizer(), DType.F32);
             SafetensorsWriter.write(tmp.resolve("prm-optimizer.safetensors"), prm.optimizer(), DType.F32);
             ObjectNode state = MetricsLog.JSON.createObjectNode();
@@ -70,6 +76,7 @@ public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState po
             state.put("seed", seed);
             state.put("policy_optimizer_steps", policy.steps());
             state.put("prm_optimizer_steps", prm.steps());
+            state.put("lora", policy.adapter() != null);
             Files.writeString(tmp.resolve("state.json"), state.toPrettyString());
             CheckpointManifest.write(tmp);
         });
@@ -196,10 +203,30 @@ public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState po
         return new Checkpoint(state.path("step").asInt(),
                 new DataCursor(state.path("epoch").asLong(), state.path("position").asInt()),
                 state.path("seed").asLong(),
-                new TrainerState(weights(dir.resolve("policy")), tensors(dir.resolve("policy-optimizer.safetensors")),
-                        state.path("policy_optimizer_steps").asLong()),
-                new TrainerState(weights(dir.resolve("prm")), tensors(dir.resolve("prm-optimizer.safetensors")),
-                        state.path("prm_optimizer_steps").asLong()));
+                trainer(dir, "policy", state.path("policy_optimizer_steps").asLong()),
+                trainer(dir, "prm", state.path("prm_optimizer_steps").asLong()));
+    }
+
+    /** A full model as an HF checkpoint in {@code <role>/}; a LoRA adapter in PEFT layout in {@code <role>-adapter/}. */
+    private static void writeModel(Path tmp, String role, ModelConfig config, TrainerState s, Path tokenizerSource)
+            throws IOException {
+        if (s.adapter() == null) {
+            HfCheckpoint.write(tmp.resolve(role), config, s.weights(), DType.F32, 0, tokenizerSource);
+            return;
+        }
+        Path dir = Files.createDirectories(tmp.resolve(role + ADAPTER_SUFFIX));
+        SafetensorsWriter.write(dir.resolve(LoraAdapter.WEIGHTS), s.weights(), DType.F32);
+        s.adapter().write(dir.resolve(LoraConfig.FILE));
+    }
+
+    private static TrainerState trainer(Path dir, String role, long steps) throws IOException {
+        Map<String, HostTensor> optimizer = tensors(dir.resolve(role + "-optimizer.safetensors"));
+        Path adapter = dir.resolve(role + ADAPTER_SUFFIX);
+        if (Files.isDirectory(adapter)) {
+            return new TrainerState(tensors(adapter.resolve(LoraAdapter.WEIGHTS)), optimizer, steps,
+                    LoraConfig.read(adapter.resolve(LoraConfig.FILE)));
+        }
+        return new TrainerState(weights(dir.resolve(role)), optimizer, steps);
     }
 
     private static Map<String, HostTensor> weights(Path dir) throws IOException {

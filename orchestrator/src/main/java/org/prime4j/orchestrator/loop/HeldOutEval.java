@@ -23,11 +23,17 @@ final class HeldOutEval {
     }
 
     double accuracy(RolloutClient policy, PromptTokens tokens, OutcomeScorer scorer) throws ServerException {
+        return accuracy(policy, null, tokens, scorer);
+    }
+
+    /** As above, sampling from {@code model} (a LoRA adapter's name; null: the servers' only model). */
+    double accuracy(RolloutClient policy, String model, PromptTokens tokens, OutcomeScorer scorer)
+            throws ServerException {
         List<int[]> ids = new ArrayList<>(items.size());
         for (PromptItem item : items) {
             ids.add(tokens.of(item));
         }
-        List<Rollouts> rollouts = policy.sample(ids, greedy, 0L);
+        List<Rollouts> rollouts = policy.sample(ids, greedy.withModel(model), 0L);
         double sum = 0;
         for (double s : scorer.score(items, rollouts).scores()) {
             sum += s;

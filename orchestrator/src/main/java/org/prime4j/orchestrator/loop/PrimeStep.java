@@ -28,16 +28,17 @@ final class PrimeStep {
     private final ServerSet servers;
     private final PrmStepper prm;
     private final PolicyUpdater policy;
-    private final WeightPublisher publisher;
+    private final PolicyPublisher publisher;
     private final PromptOrder order;
     private Path published;
 
     PrimeStep(TrainConfig config, PromptDataset data, PromptOrder order, ServerSet servers, OutcomeScorer scorer,
-              PrmStepper prm, PolicyUpdater policy, WeightPublisher publisher) {
+              PrmStepper prm, PolicyUpdater policy, PolicyPublisher publisher) {
         this.config = config;
         this.order = order;
         this.tokens = new PromptTokens(servers.policy());
-        this.collector = new RolloutCollector(config, data, order, tokens, servers.policy(), scorer);
+        this.collector = new RolloutCollector(config, data, order, tokens, servers.policy(), scorer,
+                publisher::servedModel);
         this.servers = servers;
         this.prm = prm;
         this.policy = policy;
@@ -89,8 +90,8 @@ final class PrimeStep {
             throw new TrainingException(step, Phase.POLICY, "the policy loss is " + update.loss() + " (grad norm "
                     + update.gradNorm() + "); nothing was published (lower policy.lr)", null);
         }
-        // 10: publish the new weights to every policy server
-        published = clock.time(Phase.PUBLISH, () -> publisher.publish(step, policy.model(), servers.policy()));
+        // 10: publish the new weights (or LoRA adapter) to every policy server
+        published = clock.time(Phase.PUBLISH, () -> publisher.publish(step));
 
         return new StepMetrics(step, epoch, batch.stats(), mean(outcomes(samples)), PrmStats.of(prmStep),
                 Spread.of(rewards), advantage, PolicyStats.of(update), Double.NaN, clock.seconds());

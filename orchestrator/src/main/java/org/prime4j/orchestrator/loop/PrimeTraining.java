@@ -13,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.prime4j.model.io.Directories;
 import org.prime4j.model.DjlRuntime;
-import org.prime4j.model.nn.CausalLM;
 import org.prime4j.orchestrator.config.TrainConfig;
 import org.prime4j.orchestrator.data.DataCursor;
 import org.prime4j.orchestrator.data.PromptDataset;
@@ -58,10 +57,9 @@ public final class PrimeTraining {
         try (OutcomeScorer scorer = new OutcomeScorer(registry, options.extraVerifiers(), cfg.verifier().parallelism(),
                 Duration.ofMillis(Math.round(cfg.verifier().deadlineSeconds() * 1000)))) {
             prepare(scorer, train, held);
-            try (CausalLM policyModel = CausalLM.load(cfg.model().policy());
-                 CausalLM prmModel = CausalLM.load(cfg.model().prm());
-                 PolicyTrainer policy = new PolicyTrainer(policyModel, cfg.policy());
-                 PrmTrainer prm = new PrmTrainer(prmModel, cfg.prm());
+            try (TrainedModels models = TrainedModels.load(cfg);
+                 PolicyTrainer policy = models.policyTrainer(cfg.policy());
+                 PrmTrainer prm = models.prmTrainer(cfg.prm());
                  ServerSet servers = ServerSet.start(cfg)) {
                 Parts parts = new Parts(cfg, train, held, servers, scorer, policy, prm);
                 return loop(parts, options, Start.from(parts, options.resume() ? latest : Optional.empty()));
@@ -137,8 +135,7 @@ public final class PrimeTraining {
         PrintStream log = options.progress();
         Path out = cfg.run().out().toAbsolutePath();
         Path checkpoints = out.resolve("checkpoints");
-        WeightPublisher publisher = new WeightPublisher(out.resolve("weights"), cfg.run().publishDtype(),
-                cfg.model().policy());
+        PolicyPublisher publisher = publisher(p, out.resolve("weights"));
         PromptOrder order = new PromptOrder(p.train().size(), cfg.run().seed(), start.cursor());
         PrimeStep stepper = new PrimeStep(cfg, p.train(), order, p.servers(), p.scorer(), p.prm(), p.policy(),
                 publisher);
@@ -146,7 +143,7 @@ public final class PrimeTraining {
         if (first > 0) {
             // The servers started from the initial weights: bring them to the checkpoint's policy first.
             stepper.setPublished(StepClock.once(first, Phase.PUBLISH,
-                    () -> publisher.publish(first, p.policy().model(), p.servers().policy())));
+                    () -> publisher.publish(first)));
             log.println("prime4j train: resumed from " + start.checkpoint() + " (step " + first + ")");
         }
         HeldOutEval eval = p.held() == null ? null
@@ -164,7 +161,8 @@ public final class PrimeTraining {
                 if (eval != null && cfg.run().evalEvery() > 0 && step % cfg.run().evalEvery() == 0) {
                     long t0 = System.nanoTime();
                     double acc = StepClock.once(step, Phase.EVAL,
-                            () -> eval.accuracy(p.servers().policy(), stepper.tokens(), p.scorer()));
+                            () -> eval.accuracy(p.servers().policy(), publisher.servedModel(), stepper.tokens(),
+                                    p.scorer()));
                     m = m.withEvalAccuracy(acc, (System.nanoTime() - t0) / 1e9);
                 }
                 last = step;
@@ -189,6 +187,15 @@ public final class PrimeTraining {
             }
         }
         return new TrainingSummary(out, first, last, done, lastCheckpoint, stepper.published(), interrupted);
+    }
+
+    /** Whole weights reloaded each step, or with LoRA the policy adapter loaded under a fresh name. */
+    private static PolicyPublisher publisher(Parts p, Path weights) {
+        if (p.policy().adapter() != null) {
+            return new AdapterPublisher(weights, p.policy().adapter(), p.servers().policy());
+        }
+        WeightPublisher full = new WeightPublisher(weights, p.cfg().run().publishDtype(), p.cfg().model().policy());
+        return step -> full.publish(step, p.policy().model(), p.servers().policy());
     }
 
     /**

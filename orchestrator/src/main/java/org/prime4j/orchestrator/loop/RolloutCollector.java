@@ -3,6 +3,7 @@ package org.prime4j.orchestrator.loop;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 import org.prime4j.client.RolloutClient;
 import org.prime4j.client.Rollouts;
 import org.prime4j.client.Sample;
@@ -31,15 +32,17 @@ final class RolloutCollector {
     private final RolloutClient policy;
     private final OutcomeScorer scorer;
     private final SamplingOptions sampling;
+    private final Supplier<String> model;
 
     RolloutCollector(TrainConfig config, PromptDataset data, PromptOrder order, PromptTokens tokens,
-                     RolloutClient policy, OutcomeScorer scorer) {
+                     RolloutClient policy, OutcomeScorer scorer, Supplier<String> model) {
         this.config = config;
         this.data = data;
         this.order = order;
         this.tokens = tokens;
         this.policy = policy;
         this.scorer = scorer;
+        this.model = model;
         var r = config.rollout();
         this.sampling = SamplingOptions.prime(r.k(), r.maxTokens()).withSampling(r.temperature(), r.topP());
     }
@@ -69,7 +72,9 @@ final class RolloutCollector {
             });
             // One seed per (run, step, round): a retried request or a resumed run samples the same responses.
             long seed = Seeds.derive(Seeds.derive(config.run().seed(), step), round);
-            List<Rollouts> rollouts = clock.time(Phase.ROLLOUT, () -> policy.sample(promptIds, sampling, seed));
+            // With LoRA the policy is the adapter published last, asked for by name.
+            SamplingOptions asked = sampling.withModel(model.get());
+            List<Rollouts> rollouts = clock.time(Phase.ROLLOUT, () -> policy.sample(promptIds, asked, seed));
             OutcomeScorer.Scores scores = clock.time(Phase.VERIFY, () -> scorer.score(items, rollouts));
             tally.errors += scores.errors();
             tally.timeouts += scores.timeouts();

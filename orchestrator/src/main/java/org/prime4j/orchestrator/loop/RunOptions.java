@@ -62,6 +62,11 @@ public record RunOptions(boolean resume, Integer steps, Path out, PrintStream pr
                 resume, steps, out, p, verifiers, extraVerifiers, onStep, stop, shutdownHook, shutdownGrace);
     }
 
+    public RunOptions withOnStep(Consumer<StepMetrics> c) {
+        return new RunOptions(
+                resume, steps, out, progress, verifiers, extraVerifiers, c, stop, shutdownHook, shutdownGrace);
+    }
+
     public RunOptions withExtraVerifiers(List<Verifier> v) {
         return new RunOptions(
                 resume, steps, out, progress, verifiers, v, onStep, stop, shutdownHook, shutdownGrace);

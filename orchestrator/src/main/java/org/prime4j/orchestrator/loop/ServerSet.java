@@ -13,6 +13,7 @@ import org.prime4j.orchestrator.config.TrainConfig;
 import org.prime4j.server.EmbeddedServer;
 import org.prime4j.server.ServerOptions;
 import org.prime4j.server.djl.DjlServingModel;
+import org.prime4j.server.launch.LaunchConfig;
 import org.prime4j.server.launch.LaunchConfigReader;
 import org.prime4j.server.launch.RunningServer;
 import org.prime4j.server.launch.VllmLauncher;
@@ -20,7 +21,8 @@ import org.prime4j.server.launch.VllmLauncher;
 /**
  * The policy and reference servers of a run and the clients that talk to them. Embedded servers run in this
  * process on loopback, each on a free port with its own copy of the model; launched vLLM servers are stopped
- * with the set; remote servers are only connected to.
+ * with the set; remote servers are only connected to. With {@code servers.reference.same_as_policy} (LoRA) the
+ * reference client is the policy client: one fleet serves the adapter for rollouts and the base for pi_ref.
  */
 public final class ServerSet implements AutoCloseable {
 
@@ -37,11 +39,17 @@ public final class ServerSet implements AutoCloseable {
         try {
             ServersSection s = config.servers();
             int batch = config.rollout().requestBatchSize();
-            set.policy = RolloutClient.open(pool("policy", set.urls("policy", s.policy(), config.model().policy()), s,
-                    s.policy(), batch));
+            Integer loraRank = config.lora() ? config.policy().lora().r() : null;
+            set.policy = RolloutClient.open(pool("policy", set.urls("policy", s.policy(), config.model().policy(),
+                    loraRank), s, s.policy(), batch));
             set.clients.add(set.policy);
+            if (s.reference().servedByPolicy()) {
+                // One fleet: rollouts name the policy's adapter, reference requests name no model (the base).
+                set.reference = set.policy;
+                return set;
+            }
             set.reference = RolloutClient.open(pool("reference",
-                    set.urls("reference", s.reference(), config.model().reference()), s, s.reference(), batch));
+                    set.urls("reference", s.reference(), config.model().reference(), null), s, s.reference(), batch));
             set.clients.add(set.reference);
             return set;
         } catch (IOException | RuntimeException e) {
@@ -57,7 +65,7 @@ public final class ServerSet implements AutoCloseable {
     public static ServerSet policyOnly(ServerRole role, Path modelDir, PoolConfig.Builder pool) throws IOException {
         ServerSet set = new ServerSet();
         try {
-            set.policy = RolloutClient.open(pool.role("policy").baseUrls(set.urls("policy", role, modelDir))
+            set.policy = RolloutClient.open(pool.role("policy").baseUrls(set.urls("policy", role, modelDir, null))
                     .apiKeyEnv(role.apiKeyEnv()).build());
             set.clients.add(set.policy);
             return set;
@@ -67,13 +75,17 @@ public final class ServerSet implements AutoCloseable {
         }
     }
 
-    private List<String> urls(String role, ServerRole r, Path modelDir) throws IOException {
+    /** {@code loraRank}: launched vLLM servers must accept runtime LoRA adapters up to this rank (null: none). */
+    private List<String> urls(String role, ServerRole r, Path modelDir, Integer loraRank) throws IOException {
         switch (r.mode()) {
             case REMOTE:
                 return r.baseUrls();
             case LAUNCH: {
                 List<String> urls = new ArrayList<>();
-                for (RunningServer server : new VllmLauncher().startAll(LaunchConfigReader.read(r.launchConfig()))) {
+                LaunchConfig launch = LaunchConfigReader.read(r.launchConfig());
+                // Two adapters resident: the step's new one is loaded before the previous one is unloaded.
+                launch = loraRank == null ? launch : launch.withLora(loraRank, 2);
+                for (RunningServer server : new VllmLauncher().startAll(launch)) {
                     servers.add(server);
                     urls.add(server.baseUrl().toString());
                 }
@@ -91,7 +103,7 @@ public final class ServerSet implements AutoCloseable {
                     }
                     models.add(model);
                     EmbeddedServer server = EmbeddedServer.start(model,
-                            ServerOptions.loopback(role).withMaxBatchSize(r.maxBatchSize()));
+                            ServerOptions.loopback(role).withMaxBatchSize(r.maxBatchSize()).withLora(loraRank != null));
                     servers.add(server);
                     urls.add(server.baseUrl().toString());
                 }

@@ -1,21 +1,29 @@
 package org.prime4j.orchestrator.train;
 
+import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.nn.CausalLM;
 
 /**
- * What the policy and PRM trainers share: a model with its AdamW state, checkpointable as one
- * {@link TrainerState}. Closing frees the optimizer only; the model belongs to the caller.
+ * What the policy and PRM trainers share: a model (or a LoRA adapter over a frozen base) with its AdamW state,
+ * checkpointable as one {@link TrainerState}. Closing frees the optimizer only; model and adapter belong to the
+ * caller.
  */
 public abstract class ModelTrainer implements AutoCloseable {
 
     final OptimizedModel trained;
 
-    ModelTrainer(CausalLM model, double lr, double weightDecay) {
-        this.trained = new OptimizedModel(model, lr, weightDecay);
+    ModelTrainer(CausalLM model, LoraAdapter adapter, double lr, double weightDecay) {
+        this.trained = new OptimizedModel(model, adapter, lr, weightDecay);
     }
 
+    /** The trained model, or with LoRA the frozen base (whichever adapter a pass last installed is on it). */
     public CausalLM model() {
         return trained.model();
+    }
+
+    /** The trained LoRA adapter, or null when the whole model is trained. */
+    public LoraAdapter adapter() {
+        return trained.adapter();
     }
 
     /** Weights + optimizer moments + step count, for a checkpoint. */

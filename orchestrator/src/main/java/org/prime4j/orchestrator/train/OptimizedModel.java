@@ -1,33 +1,73 @@
 package org.prime4j.orchestrator.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.prime4j.model.DjlRuntime;
+import org.prime4j.model.io.HostTensor;
+import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.nn.CausalLM;
+import org.prime4j.model.nn.OwnedArrays;
 import org.prime4j.model.train.AdamW;
 
 /**
- * A fully trainable model and its AdamW: what both trainers share (micro-batch scopes, the clipped step, the
- * host state). The model stays the caller's; closing frees only the optimizer's moments. Replacing the
- * model's weights from outside ({@link CausalLM#loadHost}) detaches the optimizer: use {@link #restore}.
+ * A trained model and its AdamW: what both trainers share (micro-batch scopes, the clipped step, the host
+ * state). Either the whole model is trained, or only a LoRA adapter over it: then the model is a frozen base
+ * that several adapters may share (the policy's and the PRM's), each trainer installing its own before each
+ * pass ({@link #active}). Model and adapter stay the caller's; closing frees only the optimizer's moments.
+ * Replacing the model's weights from outside ({@link CausalLM#loadHost}) detaches the optimizer: use
+ * {@link #restore}.
  */
 final class OptimizedModel implements AutoCloseable {
 
     private final CausalLM model;
+    private final LoraAdapter adapter;
     private AdamW optimizer;
 
     OptimizedModel(CausalLM model, double lr, double weightDecay) {
+        this(model, null, lr, weightDecay);
+    }
+
+    /** Trains only {@code adapter} (null: the whole model); the base's parameters get no gradient. */
+    OptimizedModel(CausalLM model, LoraAdapter adapter, double lr, double weightDecay) {
         if (model == null) {
             throw new IllegalArgumentException("model must not be null");
         }
         this.model = model;
-        model.setTrainable(true);
-        this.optimizer = new AdamW(model.manager(), model.parameters(), AdamW.Settings.of(lr, weightDecay));
+        this.adapter = adapter;
+        model.setTrainable(adapter == null);
+        if (adapter != null) {
+            adapter.setTrainable(true);
+        }
+        this.optimizer = new AdamW(model.manager(), trainable(), AdamW.Settings.of(lr, weightDecay));
+    }
+
+    private Map<String, NDArray> trainable() {
+        return adapter == null ? model.parameters() : adapter.parameters();
     }
 
     CausalLM model() {
+        return model;
+    }
+
+    /** The trained adapter, or null when the whole model is trained. */
+    LoraAdapter adapter() {
+        return adapter;
+    }
+
+    /**
+     * The model ready for a pass of this trainer: with LoRA, its adapter installed (the base is shared) and the
+     * adapter's dropout on only for a pass that trains.
+     */
+    CausalLM active(boolean training) {
+        if (adapter != null) {
+            model.setAdapter(adapter);
+            adapter.setTraining(training);
+        }
         return model;
     }
 
@@ -69,6 +109,14 @@ final class OptimizedModel implements AutoCloseable {
     }
 
     TrainerState state() {
+        if (adapter != null) {
+            Map<String, HostTensor> weights = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : adapter.parameters().entrySet()) {
+                weights.put(e.getKey(), HostTensor.ofFloats(e.getKey(), e.getValue().getShape().getShape(),
+                        e.getValue().toFloatArray()));
+            }
+            return new TrainerState(weights, optimizer.stateToHost(), optimizer.steps(), adapter.config());
+        }
         return new TrainerState(model.toHost(), optimizer.stateToHost(), optimizer.steps());
     }
 
@@ -77,8 +125,15 @@ final class OptimizedModel implements AutoCloseable {
      * rebuilt on the new ones (an AdamW keeps references to the arrays it updates).
      */
     void restore(TrainerState state) {
+        if (adapter != null) {
+            restoreAdapter(state);
+            return;
+        }
+        if (state.adapter() != null) {
+            throw new IllegalArgumentException("the state holds a LoRA adapter but this trainer trains the whole model");
+        }
         model.loadHost(state.weights());
-        AdamW fresh = new AdamW(model.manager(), model.parameters(), optimizer.settings());
+        AdamW fresh = new AdamW(model.manager(), trainable(), optimizer.settings());
         try {
             fresh.loadState(state.optimizer(), state.steps());
         } catch (RuntimeException e) {
@@ -87,6 +142,34 @@ final class OptimizedModel implements AutoCloseable {
         }
         optimizer.close();
         optimizer = fresh;
+    }
+
+    /** The adapter's factors are overwritten in place, so the optimizer keeps its references. */
+    private void restoreAdapter(TrainerState state) {
+        if (state.adapter() == null) {
+            throw new IllegalArgumentException("the state holds a whole model but this trainer trains a LoRA adapter");
+        }
+        if (state.adapter().r() != adapter.config().r()
+                || !state.adapter().targetModules().equals(adapter.config().targetModules())) {
+            throw new IllegalArgumentException("the state's adapter (" + state.adapter() + ") does not match this"
+                    + " trainer's LoRA settings (" + adapter.config() + ")");
+        }
+        Map<String, NDArray> params = adapter.parameters();
+        if (!state.weights().keySet().equals(params.keySet())) {
+            throw new IllegalArgumentException("the state's adapter tensors differ from this trainer's: "
+                    + state.weights().size() + " vs " + params.size() + " tensors");
+        }
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            HostTensor t = state.weights().get(e.getKey());
+            if (!java.util.Arrays.equals(t.shape(), e.getValue().getShape().getShape())) {
+                throw new IllegalArgumentException("adapter tensor " + e.getKey() + " has shape "
+                        + java.util.Arrays.toString(t.shape()) + ", expected " + e.getValue().getShape());
+            }
+        }
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            OwnedArrays.overwrite(e.getValue(), state.weights().get(e.getKey()).toFloatArray());
+        }
+        optimizer.loadState(state.optimizer(), state.steps());
     }
 
     @Override

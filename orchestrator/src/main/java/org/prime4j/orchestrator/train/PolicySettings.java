@@ -17,10 +17,11 @@ import org.prime4j.orchestrator.settings.FieldError;
  * @param klCoef      weight of the k3 KL estimate to the reference (paper: 0, off)
  * @param entropyCoef weight of the entropy bonus (paper: 0, off)
  * @param weightDecay AdamW's decoupled weight decay
+ * @param lora        train a LoRA adapter over the frozen base instead of the whole model (null: full)
  */
 public record PolicySettings(Double lr, Double clip, Integer miniBatch, Integer microBatch, Integer epochs,
                              Double maxGradNorm, OldLogprobs oldLogprobs, Double klCoef, Double entropyCoef,
-                             Double weightDecay) {
+                             Double weightDecay, LoraSettings lora) {
 
     public PolicySettings {
         lr = Checks.nonNegative("lr", Checks.orDefault(lr, 5e-7));
@@ -42,6 +43,14 @@ public record PolicySettings(Double lr, Double clip, Integer miniBatch, Integer 
         klCoef = Checks.nonNegative("kl_coef", Checks.orDefault(klCoef, 0.0));
         entropyCoef = Checks.nonNegative("entropy_coef", Checks.orDefault(entropyCoef, 0.0));
         weightDecay = Checks.nonNegative("weight_decay", Checks.orDefault(weightDecay, 0.01));
+    }
+
+    /** Full fine-tuning (no {@code lora:} section). */
+    public PolicySettings(Double lr, Double clip, Integer miniBatch, Integer microBatch, Integer epochs,
+                          Double maxGradNorm, OldLogprobs oldLogprobs, Double klCoef, Double entropyCoef,
+                          Double weightDecay) {
+        this(lr, clip, miniBatch, microBatch, epochs, maxGradNorm, oldLogprobs, klCoef, entropyCoef, weightDecay,
+                null);
     }
 
     /** Every value at its default. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import java.util.List;
+import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.nn.OwnedArrays;
 
@@ -35,7 +36,12 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
     private final PolicySettings settings;
 
     public PolicyTrainer(CausalLM policy, PolicySettings settings) {
-        super(policy, requireSettings(settings).lr(), settings.weightDecay());
+        this(policy, null, settings);
+    }
+
+    /** Trains only {@code adapter} over the frozen {@code base} (null adapter: the whole model). */
+    public PolicyTrainer(CausalLM base, LoraAdapter adapter, PolicySettings settings) {
+        super(base, adapter, requireSettings(settings).lr(), settings.weightDecay());
         this.settings = settings;
     }
 
@@ -102,7 +108,7 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
         List<TrainSample> micro = batch.subList(range[0], range[1]);
         ResponseBatch rb = new ResponseBatch(micro);
         try (NDManager call = trained.scope(); GradientCollector gc = OptimizedModel.collector()) {
-            PolicyTokens pt = PolicyTokens.compute(trained.model(), call, rb.padded(), settings.entropyCoef() > 0);
+            PolicyTokens pt = PolicyTokens.compute(trained.active(true), call, rb.padded(), settings.entropyCoef() > 0);
             NDArray mask = rb.responseMask(call);
             NDArray lp = pt.logprobs();
             NDArray oldLp = rb.scatter(call, slice(old, range));
@@ -147,7 +153,7 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
         for (int[] range : microBatches(batch.size())) {
             ResponseBatch rb = new ResponseBatch(batch.subList(range[0], range[1]));
             try (NDManager call = trained.scope()) {
-                float[][] host = rb.gather(PolicyTokens.compute(trained.model(), call, rb.padded(), false)
+                float[][] host = rb.gather(PolicyTokens.compute(trained.active(false), call, rb.padded(), false)
                         .logprobs());
                 System.arraycopy(host, 0, out, range[0], host.length);
             }

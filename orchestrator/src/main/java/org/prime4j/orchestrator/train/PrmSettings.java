@@ -14,9 +14,10 @@ import org.prime4j.orchestrator.settings.FieldError;
  * @param microBatch  responses per forward/backward pass (gradients accumulate over micro-batches)
  * @param maxGradNorm global-norm clip (<= 0: off)
  * @param weightDecay AdamW's decoupled weight decay (verl's 0.01)
+ * @param lora        train a LoRA adapter over the frozen base instead of the whole model (null: full)
  */
 public record PrmSettings(Double lr, Double beta, PrmUpdate update, Integer microBatch, Double maxGradNorm,
-                          Double weightDecay) {
+                          Double weightDecay, LoraSettings lora) {
 
     public PrmSettings {
         lr = Checks.nonNegative("lr", Checks.orDefault(lr, 1e-6));
@@ -30,6 +31,12 @@ public record PrmSettings(Double lr, Double beta, PrmUpdate update, Integer micr
         weightDecay = Checks.nonNegative("weight_decay", Checks.orDefault(weightDecay, 0.01));
     }
 
+    /** Full fine-tuning (no {@code lora:} section). */
+    public PrmSettings(Double lr, Double beta, PrmUpdate update, Integer microBatch, Double maxGradNorm,
+                       Double weightDecay) {
+        this(lr, beta, update, microBatch, maxGradNorm, weightDecay, null);
+    }
+
     /** Every value at its default. */
     public static PrmSettings defaults() {
         return new PrmSettings(null, null, null, null, null, null);
@@ -41,6 +48,6 @@ public record PrmSettings(Double lr, Double beta, PrmUpdate update, Integer micr
     }
 
     public PrmSettings withUpdate(PrmUpdate u) {
-        return new PrmSettings(lr, beta, u, microBatch, maxGradNorm, weightDecay);
+        return new PrmSettings(lr, beta, u, microBatch, maxGradNorm, weightDecay, lora);
     }
 }

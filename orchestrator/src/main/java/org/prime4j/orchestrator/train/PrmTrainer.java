@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import java.util.List;
+import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.model.nn.OwnedArrays;
 import org.prime4j.model.score.TokenLogprobs;
@@ -25,7 +26,12 @@ public final class PrmTrainer extends ModelTrainer implements PrmStepper {
     private final PrmSettings settings;
 
     public PrmTrainer(CausalLM prm, PrmSettings settings) {
-        super(prm, requireSettings(settings).lr(), settings.weightDecay());
+        this(prm, null, settings);
+    }
+
+    /** Trains only {@code adapter} over the frozen {@code base} (null adapter: the whole model). */
+    public PrmTrainer(CausalLM base, LoraAdapter adapter, PrmSettings settings) {
+        super(base, adapter, requireSettings(settings).lr(), settings.weightDecay());
         this.settings = settings;
     }
 
@@ -94,7 +100,7 @@ public final class PrmTrainer extends ModelTrainer implements PrmStepper {
             ResponseBatch rb = new ResponseBatch(micro);
             try (NDManager call = trained.scope();
                  GradientCollector gc = train ? OptimizedModel.collector() : null) {
-                NDArray lp = TokenLogprobs.compute(trained.model(), call, rb.padded());
+                NDArray lp = TokenLogprobs.compute(trained.active(train), call, rb.padded());
                 float[][] host = rb.gather(lp);
                 System.arraycopy(host, 0, out, range[0], host.length);
                 if (gc != null) {

@@ -1,6 +1,7 @@
 package org.prime4j.orchestrator.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -231,5 +232,72 @@ class TrainConfigReaderTest {
                 + "run:\n  eval_every: 5\n", "run.yaml"));
         assertEquals("run.eval_every", evalWithoutData.field());
         assertEquals(6, evalWithoutData.line());
+    }
+
+    @Test
+    void loraSectionsTakeTheirDefaultsAndMakeOneFleetServeTheReference() {
+        TrainConfig c = TrainConfigReader.parse(MINIMAL + """
+                policy: {lr: 1.0e-4, lora: {r: 8, target_modules: [q_proj, v_proj]}}
+                prm: {lora: {r: 4, alpha: 4, dropout: 0.1}}
+                """, "run.yaml");
+        assertTrue(c.lora());
+        assertEquals(8, c.policy().lora().r());
+        assertEquals(16.0, c.policy().lora().alpha(), "alpha defaults to 2 r");
+        assertEquals(java.util.List.of("q_proj", "v_proj"), c.policy().lora().targetModules());
+        assertEquals(7, c.prm().lora().targetModules().size(), "every projection by default");
+        assertEquals(1.0, c.prm().lora().toConfig("sft").scale());
+        assertTrue(c.servers().reference().servedByPolicy(), "same_as_policy defaults to true with LoRA");
+        TrainConfig separate = TrainConfigReader.parse(MINIMAL + """
+                policy: {lora: {}}
+                prm: {lora: {}}
+                servers: {reference: {same_as_policy: false}}
+                """, "run.yaml");
+        assertFalse(separate.servers().reference().servedByPolicy());
+        assertFalse(TrainConfigReader.parse(MINIMAL, "run.yaml").lora());
+        assertFalse(TrainConfigReader.parse(MINIMAL, "run.yaml").servers().reference().servedByPolicy());
+    }
+
+    @Test
+    void badLoraSettingsNameTheirField() {
+        ConfigException rank = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                policy:
+                  lora: {r: 0}
+                prm: {lora: {}}
+                """, "run.yaml"));
+        assertEquals("policy.lora.r", rank.field(), rank.getMessage());
+        ConfigException target = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                policy: {lora: {}}
+                prm:
+                  lora: {target_modules: [q_proj, qkv_proj]}
+                """, "run.yaml"));
+        assertEquals("prm.lora.target_modules", target.field(), target.getMessage());
+        assertTrue(target.getMessage().contains("'qkv_proj' is not one of"), target.getMessage());
+        ConfigException dropout = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                policy: {lora: {dropout: 1.0}}
+                prm: {lora: {}}
+                """, "run.yaml"));
+        assertEquals("policy.lora.dropout", dropout.field(), dropout.getMessage());
+        ConfigException alone = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                policy: {lora: {}}
+                """, "run.yaml"));
+        assertEquals("prm.lora", alone.field(), alone.getMessage());
+        ConfigException twoBases = assertThrows(ConfigException.class, () -> TrainConfigReader.parse("""
+                model: {policy: sft, prm: other}
+                data: {train: train.jsonl}
+                policy: {lora: {}}
+                prm: {lora: {}}
+                """, "run.yaml"));
+        assertEquals("model.prm", twoBases.field(), twoBases.getMessage());
+        ConfigException full = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                servers: {reference: {same_as_policy: true}}
+                """, "run.yaml"));
+        assertEquals("servers.reference.same_as_policy", full.field(), full.getMessage());
+        assertTrue(full.getMessage().contains("needs LoRA"), full.getMessage());
+        ConfigException misplaced = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                servers: {policy: {same_as_policy: true}}
+                policy: {lora: {}}
+                prm: {lora: {}}
+                """, "run.yaml"));
+        assertEquals("servers.policy.same_as_policy", misplaced.field(), misplaced.getMessage());
     }
 }

@@ -121,7 +121,7 @@ class PrimeStepWiringTest {
         WeightPublisher publisher = new WeightPublisher(shared.resolve("weights-" + beta), cfg.run().publishDtype(),
                 cfg.model().policy());
         PrimeStep step = new PrimeStep(cfg, data, new PromptOrder(data.size(), cfg.run().seed(), DataCursor.START),
-                servers, scorer, prm, policy, publisher);
+                servers, scorer, prm, policy, n -> publisher.publish(n, policy.model(), servers.policy()));
 
         StepMetrics metrics = step.run(1);
 

@@ -22,4 +22,9 @@ public record LaunchConfig(List<VllmServerConfig> servers) {
             }
         }
     }
+
+    /** Every server with runtime LoRA on (see {@link VllmServerConfig#withLora}). */
+    public LaunchConfig withLora(int rank, int loras) {
+        return new LaunchConfig(servers.stream().map(s -> s.withLora(rank, loras)).toList());
+    }
 }

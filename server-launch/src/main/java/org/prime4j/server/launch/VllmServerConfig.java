@@ -123,6 +123,24 @@ public record VllmServerConfig(
         env = env == null ? Map.of() : Map.copyOf(env);
     }
 
+    /** The ranks recent vLLM accepts for {@code --max-lora-rank} (its MaxLoRARanks); others fail at startup. */
+    public static final List<Integer> VLLM_LORA_RANKS = List.of(1, 8, 16, 32, 64, 128, 256, 320, 512);
+
+    /**
+     * This server with runtime LoRA on, taking adapters up to rank {@code rank} (rounded up to a rank vLLM
+     * accepts) and at least {@code loras} resident at once; larger values already configured are kept.
+     */
+    public VllmServerConfig withLora(int rank, int loras) {
+        int need = VLLM_LORA_RANKS.stream().filter(x -> x >= rank).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("LoRA rank " + rank + " exceeds vLLM's largest, "
+                        + VLLM_LORA_RANKS.get(VLLM_LORA_RANKS.size() - 1)));
+        int r = maxLoraRank == null ? need : Math.max(maxLoraRank, need);
+        int n = maxLoras == null ? loras : Math.max(maxLoras, loras);
+        return new VllmServerConfig(name, model, host, port, tensorParallelSize, gpuMemoryUtilization, maxModelLen,
+                dtype, seed, servedModelName, true, n, r, maxLogprobs, apiKeyEnv, cudaVisibleDevices, executable,
+                logFile, startupTimeoutSeconds, extraArgs, env);
+    }
+
     /** A config with the required fields only; the rest take their defaults. */
     public static VllmServerConfig of(String name, String model, int port) {
         return new VllmServerConfig(name, model, null, port, null, null, null, null, null, null, null, null, null,

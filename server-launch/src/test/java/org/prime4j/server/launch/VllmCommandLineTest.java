@@ -45,6 +45,22 @@ class VllmCommandLineTest {
     }
 
     @Test
+    void aLoraRunTurnsOnRuntimeAdaptersWithTheRankRoundedUpToOneVllmAccepts() {
+        LaunchConfig lora = new LaunchConfig(List.of(VllmServerConfig.of("p", "/m", 8001))).withLora(12, 2);
+        VllmCommandLine cmd = VllmCommandLine.of(lora.servers().get(0), k -> null);
+        assertThat(cmd.argv()).containsSequence("--enable-lora", "--max-loras", "2", "--max-lora-rank", "16");
+        assertThat(cmd.env()).containsEntry("VLLM_ALLOW_RUNTIME_LORA_UPDATING", "True");
+
+        VllmServerConfig larger = new VllmServerConfig("p", "/m", null, 8001, null, null, null, null, null, null, true,
+                4, 64, null, null, null, null, null, null, null, null).withLora(8, 2);
+        assertThat(larger.maxLoraRank()).as("a larger configured rank is kept").isEqualTo(64);
+        assertThat(larger.maxLoras()).isEqualTo(4);
+        assertThat(VllmServerConfig.of("p", "/m", 8001).withLora(64, 2).maxLoraRank()).isEqualTo(64);
+        assertThatThrownBy(() -> VllmServerConfig.of("p", "/m", 8001).withLora(600, 2))
+                .hasMessageContaining("exceeds vLLM's largest, 512");
+    }
+
+    @Test
     void anUnsetKeyVariableIsAClearError() {
         assertThatThrownBy(() -> VllmCommandLine.of(config(false, "MISSING_KEY"), k -> null))
                 .hasMessageContaining("api_key_env names MISSING_KEY, which is not set");

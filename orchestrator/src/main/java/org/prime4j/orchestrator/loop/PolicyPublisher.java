@@ -1,0 +1,19 @@
+package org.prime4j.orchestrator.loop;
+
+import java.nio.file.Path;
+
+/**
+ * PRIME step 10 as the step sees it: make the updated policy what the policy servers sample from. Full
+ * fine-tuning reloads whole weights ({@link WeightPublisher}); LoRA loads the step's adapter under a fresh name
+ * ({@link AdapterPublisher}), which rollouts then ask for by name.
+ */
+interface PolicyPublisher {
+
+    /** Publishes the policy after {@code step}; returns the directory the servers loaded. */
+    Path publish(int step) throws Exception;
+
+    /** The {@code model} rollouts must request: null for the servers' only model, else the adapter's name. */
+    default String servedModel() {
+        return null;
+    }
+}

@@ -1,0 +1,260 @@
+package org.prime4j.orchestrator.loop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.prime4j.client.RolloutClient;
+import org.prime4j.client.ScoreMode;
+import org.prime4j.client.pool.PoolConfig;
+import org.prime4j.model.DjlRuntime;
+import org.prime4j.model.lora.LoraAdapter;
+import org.prime4j.model.lora.LoraConfig;
+import org.prime4j.model.nn.CausalLM;
+import org.prime4j.model.nn.OwnedArrays;
+import org.prime4j.model.score.Scorer;
+import org.prime4j.orchestrator.config.TrainConfig;
+import org.prime4j.orchestrator.config.TrainConfigReader;
+import org.prime4j.server.EmbeddedServer;
+import org.prime4j.server.ServerOptions;
+import org.prime4j.server.djl.DjlServingModel;
+
+/**
+ * LoRA PRIME end to end on a tiny random model: two adapters over one frozen base, the policy adapter published
+ * to the servers each step under a fresh name, one server fleet for rollouts (adapter) and reference (base).
+ */
+class LoraTrainingTest {
+
+    @TempDir static Path shared;
+    private static int threads;
+    private static CausalLM base;
+
+    private static final int[] PROBE_PROMPT = {2, 40, 41, 43, 61, 10};
+    private static final int[] PROBE_RESPONSE = {52, 53, 55, 98, 120};
+
+    @BeforeAll
+    static void model() throws Exception {
+        DjlRuntime.pytorch();
+        // One intra-op thread, as PrimeTrainingTest explains: resumed and straight runs must agree bit for bit.
+        threads = JniUtils.getNumThreads();
+        JniUtils.setNumThreads(1);
+        TinyRun.model(shared.resolve("sft"), 5);
+        base = CausalLM.load(shared.resolve("sft"));
+    }
+
+    @AfterAll
+    static void close() {
+        base.close();
+        JniUtils.setNumThreads(threads);
+    }
+
+    private static Path runDir(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Files.createSymbolicLink(dir.resolve("sft"), shared.resolve("sft"));
+        TinyRun.prompts(dir.resolve("train.jsonl"), 12, "parity");
+        return dir;
+    }
+
+    private static TrainConfig config(Path dir, String servers) throws Exception {
+        return config(dir, servers, "{out: out, steps: 3, seed: 11, checkpoint_every: 2, eval_every: 3}");
+    }
+
+    private static TrainConfig config(Path dir, String servers, String run) throws Exception {
+        Path yaml = dir.resolve("run.yaml");
+        Files.writeString(yaml, """
+                model:
+                  policy: sft
+                data:
+                  train: train.jsonl
+                  eval: train.jsonl
+                  eval_limit: 3
+                rollout: {k: 4, prompts_per_step: 2, max_tokens: 6, request_batch_size: 16, oversampling: 2.0,
+                          max_refills: 4}
+                prm: {lr: 1.0e-2, micro_batch: 4, lora: {r: 4, alpha: 8}}
+                policy: {lr: 2.0e-2, mini_batch: 4, micro_batch: 2,
+                         lora: {r: 4, alpha: 8, target_modules: [q_proj, v_proj, up_proj, down_proj]}}
+                verifier: {parallelism: 2}
+                run:""" + " " + run + "\n" + servers);
+        return TrainConfigReader.read(yaml);
+    }
+
+    private static RunOptions options(ByteArrayOutputStream progress) {
+        return RunOptions.defaults().withExtraVerifiers(List.of(new TinyRun.Parity()))
+                .withProgress(new PrintStream(progress, true, StandardCharsets.UTF_8));
+    }
+
+    /** log p(response | prompt) per response token on {@code model} as it stands (adapter or none). */
+    private static float[] logprobs(CausalLM model, int[] prompt, int[] response) {
+        int[] seq = Arrays.copyOf(prompt, prompt.length + response.length);
+        System.arraycopy(response, 0, seq, prompt.length, response.length);
+        float[] all = Scorer.score(model, List.of(seq), 0).get(0).logprobs();
+        return Arrays.copyOfRange(all, prompt.length - 1, seq.length - 1);
+    }
+
+    private static double maxDiff(float[] a, float[] b) {
+        assertEquals(a.length, b.length);
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
+
+    @Test
+    void eachStepPublishesTheAdapterAndTheServersSampleFromIt(@TempDir Path tmp) throws Exception {
+        Path dir = runDir(tmp.resolve("run"));
+        float[] baseLp = logprobs(base, PROBE_PROMPT, PROBE_RESPONSE);
+        List<Double> shift = new ArrayList<>();
+        try (DjlServingModel served = DjlServingModel.load(shared.resolve("sft"), null);
+             EmbeddedServer server = EmbeddedServer.start(served, ServerOptions.loopback("base").withLora(true));
+             RolloutClient probe = RolloutClient.open(PoolConfig.builder().role("probe")
+                     .baseUrls(List.of(server.baseUrl().toString())).progress(false).build())) {
+            // One server, named as remote: the test can ask it what it serves while the run goes on.
+            TrainConfig cfg = config(dir, "servers: {policy: {mode: remote, base_urls: [" + server.baseUrl() + "]}}\n");
+            assertTrue(cfg.servers().reference().servedByPolicy(), "same_as_policy is the LoRA default");
+            ByteArrayOutputStream progress = new ByteArrayOutputStream();
+            PrimeTraining.run(cfg, options(progress).withOnStep(m -> {
+                int step = m.step();
+                String name = AdapterPublisher.nameOf(step);
+                Path published = dir.resolve("out/weights/step-" + step);
+                try {
+                    assertTrue(Files.isRegularFile(published.resolve(LoraConfig.FILE)), "PEFT layout at step " + step);
+                    assertTrue(Files.isRegularFile(published.resolve(LoraAdapter.WEIGHTS)));
+                    assertThat(probe.models()).as("step %d: the new adapter is loaded, the previous one is not", step)
+                            .contains(name).doesNotContain(AdapterPublisher.nameOf(step - 1));
+                    float[] sampler = probe.score(List.of(PROBE_PROMPT), List.of(PROBE_RESPONSE),
+                            ScoreMode.PROMPT_LOGPROBS, name).get(0);
+                    float[] trainer;
+                    try (LoraAdapter adapter = LoraAdapter.load(base, published)) {
+                        base.setAdapter(adapter);
+                        trainer = logprobs(base, PROBE_PROMPT, PROBE_RESPONSE);
+                    } finally {
+                        base.setAdapter(null);
+                    }
+                    assertThat(maxDiff(sampler, trainer)).as("step %d: sampler vs trainer log-probs", step)
+                            .isLessThan(1e-4);
+                    shift.add(maxDiff(trainer, baseLp));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                assertThat(m.policy().mismatchMean()).as("step %d: rollouts came from the published adapter", step)
+                        .isLessThan(1e-4);
+            }));
+            assertEquals(3, shift.size(), "every step was checked");
+            assertThat(shift.get(2)).as("the adapter moved the policy away from the base (so the check can fail)")
+                    .isGreaterThan(1e-3);
+            assertThat(probe.score(List.of(PROBE_PROMPT), List.of(PROBE_RESPONSE)).get(0))
+                    .as("the base stays as it was: the server's default model is still pi_ref")
+                    .usingComparatorWithPrecision(1e-4f).containsExactly(baseLp);
+        }
+    }
+
+    @Test
+    void oneFleetServesTheAdapterForRolloutsAndTheBaseForTheReference(@TempDir Path tmp) throws Exception {
+        Path dir = runDir(tmp.resolve("run"));
+        TrainConfig cfg = config(dir, "");
+        Path adapterDir = tmp.resolve("adapter");
+        try (LoraAdapter adapter = LoraAdapter.create(base, cfg.policy().lora().toConfig("sft"), 3)) {
+            Random rng = new Random(4);
+            for (Map.Entry<String, NDArray> p : adapter.parameters().entrySet()) {
+                float[] v = new float[Math.toIntExact(p.getValue().size())];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) (rng.nextGaussian() * 0.3);
+                }
+                OwnedArrays.overwrite(p.getValue(), v);
+            }
+            adapter.save(adapterDir);
+        }
+        float[] baseLp = logprobs(base, PROBE_PROMPT, PROBE_RESPONSE);
+        float[] adapterLp;
+        try (LoraAdapter adapter = LoraAdapter.load(base, adapterDir)) {
+            base.setAdapter(adapter);
+            adapterLp = logprobs(base, PROBE_PROMPT, PROBE_RESPONSE);
+        } finally {
+            base.setAdapter(null);
+        }
+        assertThat(maxDiff(adapterLp, baseLp)).isGreaterThan(1e-2);
+
+        try (ServerSet servers = ServerSet.start(cfg)) {
+            assertSame(servers.policy(), servers.reference(), "one fleet: the reference client is the policy's");
+            assertEquals(1, servers.policy().stats().size(), "one embedded server (servers.policy.count 1)");
+            servers.policy().loadLora("probe", adapterDir);
+            float[] viaAdapter = servers.policy().score(List.of(PROBE_PROMPT), List.of(PROBE_RESPONSE),
+                    ScoreMode.PROMPT_LOGPROBS, "probe").get(0);
+            float[] reference = servers.reference().score(List.of(PROBE_PROMPT), List.of(PROBE_RESPONSE)).get(0);
+            assertThat(maxDiff(viaAdapter, adapterLp)).as("the adapter, by name").isLessThan(1e-4);
+            assertThat(maxDiff(reference, baseLp)).as("the reference: the base, no adapter").isLessThan(1e-4);
+        }
+    }
+
+    /** A metrics line without its timings, which differ between runs. */
+    private static JsonNode withoutTime(JsonNode line) {
+        ObjectNode copy = line.deepCopy();
+        copy.remove("time");
+        return copy;
+    }
+
+    @Test
+    void checkpointsHoldTheAdaptersAndTheirMomentsAndResumeContinuesIdentically(@TempDir Path tmp) throws Exception {
+        String run = "{out: out, steps: 2, seed: 11, checkpoint_every: 1, eval_every: 0}";
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        Path straightDir = runDir(tmp.resolve("straight"));
+        PrimeTraining.run(config(straightDir, "", run), options(progress));
+        List<JsonNode> lines = MetricsLog.read(straightDir.resolve("out/metrics.jsonl"));
+        assertEquals(2, lines.size());
+
+        Path ckpt = straightDir.resolve("out/checkpoints/step-1");
+        for (String role : List.of("policy", "prm")) {
+            assertTrue(Files.isRegularFile(ckpt.resolve(role + "-adapter/" + LoraConfig.FILE)), role);
+            assertTrue(Files.isRegularFile(ckpt.resolve(role + "-adapter/" + LoraAdapter.WEIGHTS)), role);
+            assertTrue(Files.notExists(ckpt.resolve(role)), "no full copy of the " + role + " in a LoRA checkpoint");
+        }
+        Checkpoint c = Checkpoint.load(ckpt);
+        assertTrue(c.policy().optimizer().keySet().stream().allMatch(k -> k.contains("lora_")),
+                "only adapter factors have AdamW moments: " + c.policy().optimizer().keySet());
+        assertEquals(c.policy().weights().size() * 2, c.policy().optimizer().size());
+        assertTrue(c.policy().steps() > 0 && c.prm().steps() > 0, "the moments were checkpointed after an update");
+        assertEquals(4, c.policy().adapter().targetModules().size());
+        assertEquals(7, c.prm().adapter().targetModules().size(), "the PRM's default: all projections");
+        assertTrue(MetricsLog.JSON.readTree(ckpt.resolve("state.json").toFile()).path("lora").asBoolean());
+
+        Path splitDir = runDir(tmp.resolve("split"));
+        TrainConfig splitCfg = config(splitDir, "", run);
+        PrimeTraining.run(splitCfg, options(progress).withSteps(1));
+        TrainingSummary resumed = PrimeTraining.run(splitCfg, options(progress).withResume(true));
+        assertEquals(1, resumed.firstStep());
+        List<JsonNode> split = MetricsLog.read(splitDir.resolve("out/metrics.jsonl"));
+        assertEquals(2, split.size());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(withoutTime(lines.get(i)), withoutTime(split.get(i)), "step " + (i + 1));
+        }
+        assertArrayEquals(Files.readAllBytes(straightDir.resolve("out/weights/step-2/" + LoraAdapter.WEIGHTS)),
+                Files.readAllBytes(splitDir.resolve("out/weights/step-2/" + LoraAdapter.WEIGHTS)),
+                "the resumed run ends with the same policy adapter, bit for bit");
+        assertArrayEquals(Files.readAllBytes(straightDir.resolve("out/checkpoints/step-2/prm-adapter/"
+                        + LoraAdapter.WEIGHTS)),
+                Files.readAllBytes(splitDir.resolve("out/checkpoints/step-2/prm-adapter/" + LoraAdapter.WEIGHTS)),
+                "and the same PRM adapter");
+    }
+}
