@@ -32,9 +32,23 @@ import org.prime4j.orchestrator.train.TrainerState;
  *   step-N/policy-optimizer.safetensors AdamW exp_avg / exp_avg_sq per parameter
  *   step-N/prm-optimizer.safetensors
  *   step-N/state.json                   step, epoch, position, seed, optimizer step counts
+ *   step-N/sampler/                     run.async only: the published policy that sampled step N+1 (absent
+ *                                       when that was the initial model), so a resume redoes those rollouts
+ *                                       with the same weights
  * </pre>
+ *
+ * @param samplerStep    run.async only: the step whose weights sampled step N+1 (0: the initial model); null
+ *                       for a synchronous checkpoint (step N+1 samples with the checkpoint's own policy)
+ * @param samplerWeights the published directory of those weights; null for the initial model or a synchronous
+ *                       checkpoint
  */
-public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState policy, TrainerState prm) {
+public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState policy, TrainerState prm,
+                         Integer samplerStep, Path samplerWeights) {
+
+    /** A synchronous checkpoint. */
+    public Checkpoint(int step, DataCursor cursor, long seed, TrainerState policy, TrainerState prm) {
+        this(step, cursor, seed, policy, prm, null, null);
+    }
 
     private static final int FORMAT = 1;
 
@@ -59,6 +73,12 @@ public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState po
             state.put("seed", seed);
             state.put("policy_optimizer_steps", policy.steps());
             state.put("prm_optimizer_steps", prm.steps());
+            if (samplerStep != null) {
+                state.put("sampler_step", samplerStep);
+            }
+            if (samplerWeights != null) {
+                copyFlat(samplerWeights, tmp.resolve("sampler"));
+            }
             Files.writeString(tmp.resolve("state.json"), state.toPrettyString());
         });
         return dir;
@@ -91,7 +111,22 @@ public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState po
                 new TrainerState(weights(dir.resolve("policy")), tensors(dir.resolve("policy-optimizer.safetensors")),
                         state.path("policy_optimizer_steps").asLong()),
                 new TrainerState(weights(dir.resolve("prm")), tensors(dir.resolve("prm-optimizer.safetensors")),
-                        state.path("prm_optimizer_steps").asLong()));
+                        state.path("prm_optimizer_steps").asLong()),
+                state.has("sampler_step") ? state.path("sampler_step").asInt() : null,
+                Files.isDirectory(dir.resolve("sampler")) ? dir.resolve("sampler") : null);
+    }
+
+    /** A published model directory (files only) copied into {@code to}. */
+    private static void copyFlat(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (!Files.isRegularFile(f)) {
+                    throw new IOException(f + ": a published model directory holds only files");
+                }
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
     }
 
     private static Map<String, HostTensor> weights(Path dir) throws IOException {
