@@ -287,6 +287,11 @@ public final class PrimeTraining {
             sep = ", ";
         }
         b.append(')');
+        if (!Double.isNaN(m.offPolicy().trainerWaitSeconds())) {
+            b.append(String.format(Locale.ROOT, "  async: stale %.0f, waits trainer %.1fs sampler %.1fs",
+                    m.offPolicy().staleness(), m.offPolicy().trainerWaitSeconds(),
+                    m.offPolicy().samplerWaitSeconds()));
+        }
         if (m.rollout().verifyErrors() + m.rollout().verifyTimeouts() > 0) {
             b.append("  verify errors ").append(m.rollout().verifyErrors()).append(" timeouts ").append(m.rollout().verifyTimeouts());
         }
