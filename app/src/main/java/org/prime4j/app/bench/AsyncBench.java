@@ -38,7 +38,8 @@ public final class AsyncBench {
 
     /**
      * @param config    the demo's training config (examples/arithmetic/demo.yaml)
-     * @param steps     steps per timed run; the first is not timed (an async run's first step is synchronous)
+     * @param steps     steps per timed run (>= 3); the first and the last are not timed (an async run's first step
+     *                  cannot overlap, its last samples nothing ahead)
      * @param ratios    rollout/train time ratios to set the server's per-token time for
      * @param demoSteps steps of each demo run (0: no demo runs)
      * @param demoSeeds seeds the demo runs both ways
@@ -53,8 +54,9 @@ public final class AsyncBench {
             if (rounds < 1 || epochs < 1) {
                 throw new IllegalArgumentException("--rounds and --epochs must be >= 1");
             }
-            if (steps < 2) {
-                throw new IllegalArgumentException("--steps must be >= 2 (the first step is not timed), got " + steps);
+            if (steps < 3) {
+                throw new IllegalArgumentException("--steps must be >= 3 (the first and last steps are not timed), got "
+                        + steps);
             }
             for (double r : ratios) {
                 if (!(r > 0)) {
@@ -88,10 +90,9 @@ public final class AsyncBench {
 
     public static Result run(Settings s, PrintWriter log) throws Exception {
         TrainConfig base = TrainConfigReader.read(s.config());
-        Path scratch = Files.createTempDirectory("prime4j-bench-async");
         List<Timing> timings = new ArrayList<>();
         if (!s.ratios().isEmpty()) {
-            timings(s, base, scratch, timings, log);
+            timings(s, base, Files.createTempDirectory("prime4j-bench-async"), timings, log);
         }
         List<Demo> demos = demos(s, log);
         return new Result(timings, demos);
@@ -112,8 +113,8 @@ public final class AsyncBench {
                     control);
             // Calibration: rollout seconds without pacing, train seconds, decode steps per step.
             long d0 = paced.decodeSteps();
-            Run cal = runs.run("calibrate", false, 2);
-            double decodePerStep = (paced.decodeSteps() - d0) / 2.0;
+            Run cal = runs.run("calibrate", false, 3);
+            double decodePerStep = (paced.decodeSteps() - d0) / 3.0;
             log.printf(Locale.ROOT, "calibration: rollout %.2f s, train %.2f s, %.0f decode steps per step%n",
                     cal.rollout(), cal.train(), decodePerStep);
             log.flush();
@@ -199,18 +200,20 @@ public final class AsyncBench {
             }, null, false, null);
             long start = System.nanoTime();
             PrimeTraining.run(c, options);
-            // step 1 is untimed when there are more: an async run's first step cannot overlap
-            int from = n > 1 ? 1 : 0;
-            double step = (ends.get(n - 1) - (from == 0 ? start : ends.get(0))) / 1e9 / (n - from);
+            // Steady-state steps only: step 1 of an async run also waits for step 2's rollouts (nothing overlaps
+            // before it), and the last step samples nothing ahead; so steps 2 .. n-1 (at least step 2).
+            int from = 1;
+            int to = Math.max(2, n - 1);
+            double step = (ends.get(to - 1) - ends.get(from - 1)) / 1e9 / (to - from);
             double rollout = 0;
             double train = 0;
-            for (StepMetrics m : metrics.subList(from, n)) {
+            for (StepMetrics m : metrics.subList(from, to)) {
                 Map<String, Double> t = m.time();
                 rollout += t.getOrDefault("rollout", 0.0) + t.getOrDefault("verify", 0.0) + t.getOrDefault("ref", 0.0);
                 train += t.getOrDefault("prm", 0.0) + t.getOrDefault("advantage", 0.0)
                         + t.getOrDefault("policy", 0.0) + t.getOrDefault("publish", 0.0);
             }
-            return new Run(rollout / (n - from), train / (n - from), step);
+            return new Run(rollout / (to - from), train / (to - from), step);
         }
     }
 

@@ -24,7 +24,7 @@ final class BenchAsyncCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--steps", defaultValue = "5",
-            description = "Steps per timed run; the first is not timed (default: ${DEFAULT-VALUE}).")
+            description = "Steps per timed run (>= 3); the first and last are not timed (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--ratios", defaultValue = "0.5,2", split = ",",

@@ -105,19 +105,17 @@ class AsyncTrainingTest {
         }
         assertTrue(lines.get(2).get("eval_accuracy").asDouble(-1) >= 0, "eval_every 3 still evaluates");
 
-        // The same seed again: the same run, number for number.
-        Path bDir = runDir(tmp.resolve("b"));
-        PrimeTraining.run(config(bDir, true), options());
-        List<JsonNode> again = MetricsLog.read(bDir.resolve("out/metrics.jsonl"));
-        for (int i = 0; i < 3; i++) {
-            assertEquals(withoutTimings(lines.get(i)), withoutTimings(again.get(i)), "step " + (i + 1));
-        }
-        assertArrayEquals(Files.readAllBytes(aDir.resolve("out/weights/step-3/model.safetensors")),
-                Files.readAllBytes(bDir.resolve("out/weights/step-3/model.safetensors")));
-
         // Stopped after step 2 (checkpoint_every 2; step 3's rollouts were never started or are dropped), resumed.
         Path splitDir = runDir(tmp.resolve("split"));
         PrimeTraining.run(config(splitDir, true), options().withSteps(2));
+        // A second run with the same seed: the same steps, number for number (run b of the issue).
+        List<JsonNode> again = MetricsLog.read(splitDir.resolve("out/metrics.jsonl"));
+        assertEquals(2, again.size());
+        for (int i = 0; i < 2; i++) {
+            assertEquals(withoutTimings(lines.get(i)), withoutTimings(again.get(i)), "step " + (i + 1));
+        }
+        assertArrayEquals(Files.readAllBytes(aDir.resolve("out/weights/step-2/model.safetensors")),
+                Files.readAllBytes(splitDir.resolve("out/weights/step-2/model.safetensors")));
         assertTrue(Files.isDirectory(splitDir.resolve("out/checkpoints/step-2/sampler")),
                 "step 3 is sampled by step 1's weights, kept with the checkpoint");
         TrainingSummary resumed = PrimeTraining.run(config(splitDir, true), options().withResume(true));
