@@ -129,6 +129,8 @@ public final class AsyncBench {
                 }
                 Timing t = new Timing(target, perToken, sync.rollout(), sync.train(), sync.step(), async.step());
                 timings.add(t);
+                log.printf(Locale.ROOT, "  async run's own phases: rollout %.2f s, train %.2f s%n", async.rollout(),
+                        async.train());
                 log.printf(Locale.ROOT, "ratio %.2f (%.2f ms/token): rollout %.2f s, train %.2f s; step sync %.2f s,"
                                 + " async %.2f s (%.3f; ideal %.3f)%n", target, perToken * 1e3, t.rollout(), t.train(),
                         t.syncStep(), t.asyncStep(), t.ratio(), t.ideal());
