@@ -52,6 +52,7 @@ OUT = os.path.join(HERE, "..", "resources", "fixtures", "trainer")
 WATCH = ["model.layers.0.self_attn.q_proj.weight", "model.layers.1.mlp.down_proj.weight",
          "model.norm.weight", "model.embed_tokens.weight", "model.layers.0.self_attn.k_proj.bias"]
 GROUP = 4
+IS_SEED = int(os.environ.get("IS_SEED", "52"))  # the correction cases' generator; 50, 51 put a first-step |g| near 0
 # Margins the generator asserts (see the module docstring); the measured values are printed.
 MIN_RATIO_MARGIN = 0.01  # |ratio - (1 +- eps)| of every response token, every mini-batch
 MIN_LOGIT_GAP = 0.01      # |z_i - z_j| of every pair the PRM's pairwise accuracy compares
@@ -139,14 +140,33 @@ def ppo_fixture(cfg, w, samples, case):
     out = tt.ppo_update(cfg, p, adamw(p, case["lr"], case["weight_decay"]), samples, case["advantages"],
                         case["old_logprobs"], case.get("server_logprobs"), case["clip_eps"],
                         case["mini_batch_size"], case["max_grad_norm"], case["kl_coef"], case["entropy_coef"],
-                        inspect=margins)
+                        inspect=margins, is_correction=case.get("is_correction", "none"),
+                        is_cap=case.get("is_cap", 2.0))
     out["after"] = {k: gm.rounded(p[k].detach().flatten()) for k in WATCH}
     print(case["name"], "margins: first-step |g| >=", margins.first_grad, "ratio to clip boundary",
           margins.ratio)
     assert out["clip_fraction"] > 0, case["name"]
     assert margins.first_grad > MIN_FIRST_GRAD, case["name"] + ": a watched gradient entry is near 0"
     assert margins.ratio > MIN_RATIO_MARGIN, case["name"] + ": a ratio sits on a clip boundary"
+    if case.get("is_correction", "none") != "none":
+        check_is(case, cfg, w, samples, out)
     return out
+
+
+def check_is(case, cfg, w, samples, out):
+    """The correction's decisions (truncate a token, drop a response) must be far from their boundary ln C."""
+    with torch.no_grad():
+        old = tt.response_logprobs(cfg, w, samples)
+    log_cap = torch.log(torch.tensor(case["is_cap"], dtype=torch.float64))
+    logs = [o.double() - torch.tensor(s, dtype=torch.float64) for o, s in zip(old, case["server_logprobs"])]
+    if case["is_correction"] == "token_tis":
+        margin = float(min((l - log_cap).abs().min() for l in logs))
+        assert out["is_truncated_fraction"] > 0, "no token is truncated"
+    else:
+        margin = float(min(((l.mean()).abs() - log_cap).abs() for l in logs))
+        assert 0 < out["is_masked_fraction"] < 1, "seq_mask should drop some responses, not all"
+    print(case["name"], "margin of log rho to ln C:", margin, {k: v for k, v in out.items() if k.startswith("is_")})
+    assert margin > MIN_RATIO_MARGIN, case["name"] + ": a ratio sits on the correction's boundary"
 
 
 def server_offsets(n, g):
@@ -188,7 +208,11 @@ def main(out, threads, inputs=None):
     with torch.no_grad():
         base = tt.response_logprobs(cfg, w, samples)
     cases = []
-    for which, (name, old) in enumerate([("trainer", "trainer"), ("server", "server")]):
+    for which, (name, old) in enumerate([("trainer", "trainer"), ("server", "server"), ("token_tis", "trainer"),
+                                         ("seq_mask", "trainer")]):
+        if name == "token_tis":
+            # the correction cases draw from their own generator, so the first two cases keep their numbers
+            g = torch.Generator().manual_seed(IS_SEED)
         adv = [gm.rounded(torch.randn(len(s["response"]), generator=g)) for s in samples]
         case = {"name": name, "lr": 0.02, "clip_eps": 0.2, "mini_batch_size": 4, "micro_batch_size": 2,
                 "max_grad_norm": 1.0, "old_logprobs": old, "weight_decay": 0.01, "advantages": adv,
@@ -198,6 +222,18 @@ def main(out, threads, inputs=None):
             # Each offset is small (|d| < 0.08) or large (0.3 < |d| < 0.4), keeping the ratios exp(-d) clear of
             # the clip boundaries ln(1 +- 0.2) = +0.18 / -0.22 (the generator asserts the margin it got).
             case["server_logprobs"] = [gm.rounded(b + server_offsets(len(b), g)) for b in base]
+        if name == "token_tis":
+            # the same two-sized offsets against a cap of 1.2: |log rho| < 0.08 stays below ln 1.2 = 0.18, the
+            # sampler-lower-by-0.3-0.4 tokens are truncated (the margins are asserted in check_is)
+            case.update(is_correction="token_tis", is_cap=1.2)
+            case["server_logprobs"] = [gm.rounded(b + server_offsets(len(b), g)) for b in base]
+        if name == "seq_mask":
+            # per-response bias: responses 1 and 6 move their geometric-mean ratio out of [1/1.2, 1.2] (one per
+            # mini-batch, so each mini-batch keeps 3 responses), the others stay within +-0.05 nats
+            bias = [0.0, 0.35, 0.0, 0.0, 0.0, 0.0, -0.4, 0.0]
+            case.update(is_correction="seq_mask", is_cap=1.2)
+            case["server_logprobs"] = [gm.rounded(b + bias[i] + 0.1 * (torch.rand(len(b), generator=g) - 0.5))
+                                       for i, b in enumerate(base)]
         if inputs is not None:
             case = {k: v for k, v in given["ppo"][which].items() if k != "expected"}
         case["expected"] = ppo_fixture(cfg, w, samples, case)

@@ -85,14 +85,38 @@ def prm_step(cfg, params, opt, samples, beta, max_norm, group, inspect=None):
             "pairwise_accuracy": acc, "pairs": pairs}
 
 
+def is_weights(trainer_old, server_logprobs, correction, cap):
+    """Importance-sampling correction against the sampler, written from veRL's rollout-correction definitions
+    (token-level truncate: w_t = min(pi_old/pi_rollout, C); sequence "geometric" mask: reject a response whose
+    exp(mean_t log(pi_old/pi_rollout)) leaves [1/C, C]). Returns per-sample token weights on the PPO term, per-sample
+    keep flags (0/1 on every token) and the metrics."""
+    rho = [torch.exp(torch.clamp(t.double() - torch.tensor(s, dtype=torch.float32).double(), -20, 20))
+           for t, s in zip(trainer_old, server_logprobs)]
+    allr = torch.cat(rho)
+    w = [torch.clamp(r, max=cap).float() if correction == "token_tis" else torch.ones(len(r)) for r in rho]
+    keep = [torch.zeros(len(r)) if correction == "seq_mask" and not (1 / cap <= float(torch.exp(torch.log(r).mean()))
+                                                                      <= cap)
+            else torch.ones(len(r)) for r in rho]
+    stats = {"is_ratio_mean": float(allr.mean()), "is_ratio_max": float(allr.max()),
+             "is_masked_fraction": sum(float(k[0] == 0) for k in keep) / len(keep),
+             "is_truncated_fraction": float((allr > cap).double().mean()) if correction == "token_tis" else 0.0}
+    return w, keep, stats
+
+
 def ppo_update(cfg, params, opt, samples, advantages, old_logprobs, server_logprobs, clip_eps, mini_batch,
-               max_norm, kl_coef, entropy_coef, inspect=None):
+               max_norm, kl_coef, entropy_coef, inspect=None, is_correction="none", is_cap=2.0):
     """One epoch of PPO-clip over consecutive mini-batches; token-mean loss; metrics as the Java trainer.
     inspect(step, params, ratio, mask), if given, sees each mini-batch's ratios and clipped gradients before
-    its optimizer step (the fixture generator checks there that nothing sits on a discontinuity)."""
+    its optimizer step (the fixture generator checks there that nothing sits on a discontinuity).
+    is_correction token_tis weights each token's PPO term by min(pi_old/pi_sampler, is_cap) (detached);
+    seq_mask drops whole responses from the loss and from its token count (see is_weights)."""
     with torch.no_grad():
         trainer_old = response_logprobs(cfg, params, samples)
     old = trainer_old if old_logprobs == "trainer" else [torch.tensor(x) for x in server_logprobs]
+    if is_correction != "none":
+        w_is, keep_is, is_stats = is_weights(trainer_old, server_logprobs, is_correction, is_cap)
+    else:
+        w_is = keep_is = None
     step_losses, step_norms = [], []
     clipped = approx = ent_sum = kl_sum = tokens = 0.0
     for start in range(0, len(samples), mini_batch):
@@ -106,7 +130,12 @@ def ppo_update(cfg, params, opt, samples, advantages, old_logprobs, server_logpr
         l2 = -adv * torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps)
         d = torch.clamp((lay.scatter([samples[i]["ref"] for i in idx]) - lp) * m, -20, 20)
         k3 = torch.exp(d) - d - 1
-        loss = ((torch.max(l1, l2) + kl_coef * k3 - entropy_coef * h) * m).sum() / m.sum()
+        pg = torch.max(l1, l2)
+        counted = m
+        if w_is is not None:
+            pg = pg * lay.scatter([w_is[i] for i in idx])
+            counted = lay.scatter([keep_is[i] for i in idx])
+        loss = ((pg + kl_coef * k3 - entropy_coef * h) * counted).sum() / counted.sum().clamp(min=1)
         clipped += float(((l2 > l1).float() * m).sum())
         approx += float(((lay.scatter([old[i] for i in idx]) - lp) * m).sum())
         ent_sum += float((h * m).sum())
@@ -123,6 +152,8 @@ def ppo_update(cfg, params, opt, samples, advantages, old_logprobs, server_logpr
            "loss": sum(step_losses) / len(step_losses), "grad_norm": sum(step_norms) / len(step_norms),
            "clip_fraction": clipped / tokens, "approx_kl": approx / tokens, "entropy": ent_sum / tokens,
            "kl": kl_sum / tokens, "tokens": int(tokens)}
+    if w_is is not None:
+        out.update(is_stats)
     if server_logprobs is not None:
         diffs = torch.cat([(t - torch.tensor(s)).abs() for t, s in zip(trainer_old, server_logprobs)])
         out["mismatch_mean"] = float(diffs.double().mean())

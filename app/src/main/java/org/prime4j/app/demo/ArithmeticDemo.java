@@ -47,7 +47,7 @@ public final class ArithmeticDemo {
                         + LocalDateTime.now().format(STAMP) + (o.outcomeOnly() ? "-outcome-only" : ""));
         c = c.withRun(new RunSection(out, o.steps() != null ? o.steps() : r.steps(),
                 o.seed() != null ? o.seed() : r.seed(), r.checkpointEvery(), r.evalEvery(), r.publishDtype(),
-                r.keepCheckpoints(), r.tensorboard()));
+                r.keepCheckpoints(), r.tensorboard(), r.async() || o.async()));
         if (o.outcomeOnly()) {
             c = new TrainConfig(c.model(), c.servers(), c.data(), c.rollout(), c.filter(),
                     c.prm().withUpdate(PrmUpdate.NONE), c.policy(), c.advantage().withProcessCoef(0.0),

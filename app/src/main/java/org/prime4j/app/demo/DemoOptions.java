@@ -13,9 +13,16 @@ import java.nio.file.Path;
  * @param outcomeOnly the paper's baseline: c_p = 0 (outcome-only RLOO), and the PRM is not trained
  * @param evalItems   held-out items for the before/after greedy accuracy (0: all)
  * @param log         progress
+ * @param async       {@code run.async: true} (one step off-policy), whatever the config says
  */
 public record DemoOptions(Path config, Path out, Integer steps, Long seed, boolean outcomeOnly, int evalItems,
-                          PrintStream log) {
+                          PrintStream log, boolean async) {
+
+    /** The config's own run.async. */
+    public DemoOptions(Path config, Path out, Integer steps, Long seed, boolean outcomeOnly, int evalItems,
+                       PrintStream log) {
+        this(config, out, steps, seed, outcomeOnly, evalItems, log, false);
+    }
 
     public DemoOptions {
         if (config == null) {

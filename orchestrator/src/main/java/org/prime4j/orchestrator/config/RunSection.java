@@ -15,9 +15,11 @@ import org.prime4j.orchestrator.settings.Checks;
  * @param publishDtype     dtype of the weights published to the policy servers (f32, bf16, f16)
  * @param keepCheckpoints  newest checkpoints kept on disk; 0 keeps all
  * @param tensorboard      also write every metric as TensorBoard scalars under out/tensorboard/ (default true)
+ * @param async            one step off-policy: the servers sample step N+1 (with the weights of step N-1) while
+ *                         step N trains (default false)
  */
 public record RunSection(Path out, Integer steps, Long seed, Integer checkpointEvery, Integer evalEvery,
-                         DType publishDtype, Integer keepCheckpoints, Boolean tensorboard) {
+                         DType publishDtype, Integer keepCheckpoints, Boolean tensorboard, Boolean async) {
 
     public RunSection {
         out = Checks.orDefault(out, Path.of("runs/prime"));
@@ -28,6 +30,13 @@ public record RunSection(Path out, Integer steps, Long seed, Integer checkpointE
         publishDtype = Checks.orDefault(publishDtype, DType.F32);
         keepCheckpoints = Checks.atLeast("keep_checkpoints", Checks.orDefault(keepCheckpoints, 0), 0);
         tensorboard = Checks.orDefault(tensorboard, true);
+        async = Checks.orDefault(async, false);
+    }
+
+    /** Synchronous. */
+    public RunSection(Path out, Integer steps, Long seed, Integer checkpointEvery, Integer evalEvery,
+                      DType publishDtype, Integer keepCheckpoints, Boolean tensorboard) {
+        this(out, steps, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints, tensorboard, null);
     }
 
     /** With TensorBoard event files (the default). */
@@ -44,19 +53,25 @@ public record RunSection(Path out, Integer steps, Long seed, Integer checkpointE
 
     RunSection resolve(Path base) {
         return new RunSection(base.resolve(out), steps, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints,
-                tensorboard);
+                tensorboard, async);
     }
 
     public RunSection withSteps(int n) {
-        return new RunSection(out, n, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints, tensorboard);
+        return new RunSection(out, n, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints, tensorboard,
+                async);
     }
 
     public RunSection withOut(Path dir) {
         return new RunSection(dir, steps, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints,
-                tensorboard);
+                tensorboard, async);
     }
 
     public RunSection withTensorboard(boolean on) {
-        return new RunSection(out, steps, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints, on);
+        return new RunSection(out, steps, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints, on, async);
+    }
+
+    public RunSection withAsync(boolean on) {
+        return new RunSection(out, steps, seed, checkpointEvery, evalEvery, publishDtype, keepCheckpoints,
+                tensorboard, on);
     }
 }

@@ -35,15 +35,15 @@ public record TrainConfig(ModelSection model, ServersSection servers, DataSectio
         if (run.evalEvery() > 0 && data.eval() == null) {
             throw new FieldError("run.eval_every", "is " + run.evalEvery() + " but data.eval names no held-out file");
         }
-        servers = checkLora(model, servers, policy, prm);
+        servers = checkLora(model, servers, run, policy, prm);
     }
 
     /**
      * LoRA trains two adapters over one frozen base (model.policy), which is also the reference pi_ref; the
      * policy servers then answer reference requests on that base unless told otherwise.
      */
-    private static ServersSection checkLora(ModelSection model, ServersSection servers, PolicySettings policy,
-                                            PrmSettings prm) {
+    private static ServersSection checkLora(ModelSection model, ServersSection servers, RunSection run,
+                                            PolicySettings policy, PrmSettings prm) {
         if ((policy.lora() == null) != (prm.lora() == null)) {
             throw new FieldError(policy.lora() == null ? "policy.lora" : "prm.lora", "is required when "
                     + (policy.lora() == null ? "prm.lora" : "policy.lora") + " is set: the policy and the PRM are"
@@ -55,6 +55,10 @@ public record TrainConfig(ModelSection model, ServersSection servers, DataSectio
                         + " full fine-tuning changes the policy servers' weights, and the reference must not change");
             }
             return servers;
+        }
+        if (run.async()) {
+            // An async resume reloads the sampler's weights as a whole model; adapters would need their own path.
+            throw new FieldError("run.async", "is not supported with LoRA yet (policy.lora): use run.async: false");
         }
         for (var other : java.util.Map.of("model.prm", model.prm(), "model.reference", model.reference()).entrySet()) {
             if (!other.getValue().equals(model.policy())) {

@@ -41,12 +41,26 @@ import org.prime4j.orchestrator.train.TrainerState;
  *   step-N/prm-optimizer.safetensors
  *   step-N/state.json                   step, epoch, position, seed, optimizer step counts, lora
  *   step-N/manifest.json                every other file's path, size and SHA-256 (format 2 on)
+ *   step-N/sampler/                     run.async only: the published policy that sampled step N+1 (absent
+ *                                       when that was the initial model), so a resume redoes those rollouts
+ *                                       with the same weights
  * </pre>
  * With LoRA ({@code "lora": true}) {@code policy/} and {@code prm/} are replaced by {@code policy-adapter/} and
  * {@code prm-adapter/}, PEFT adapters over the run's base (model.policy), and the optimizer files hold the
  * moments of the adapters' factors.
+ *
+ * @param samplerStep    run.async only: the step whose weights sampled step N+1 (0: the initial model); null
+ *                       for a synchronous checkpoint (step N+1 samples with the checkpoint's own policy)
+ * @param samplerWeights the published directory of those weights; null for the initial model or a synchronous
+ *                       checkpoint
  */
-public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState policy, TrainerState prm) {
+public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState policy, TrainerState prm,
+                         Integer samplerStep, Path samplerWeights) {
+
+    /** A synchronous checkpoint. */
+    public Checkpoint(int step, DataCursor cursor, long seed, TrainerState policy, TrainerState prm) {
+        this(step, cursor, seed, policy, prm, null, null);
+    }
 
     /** 2: with manifest.json; 1: without (still loaded, unverified). */
     private static final int FORMAT = 2;
@@ -77,6 +91,12 @@ public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState po
             state.put("policy_optimizer_steps", policy.steps());
             state.put("prm_optimizer_steps", prm.steps());
             state.put("lora", policy.adapter() != null);
+            if (samplerStep != null) {
+                state.put("sampler_step", samplerStep);
+            }
+            if (samplerWeights != null) {
+                copyFlat(samplerWeights, tmp.resolve("sampler"));
+            }
             Files.writeString(tmp.resolve("state.json"), state.toPrettyString());
             CheckpointManifest.write(tmp);
         });
@@ -204,7 +224,9 @@ public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState po
                 new DataCursor(state.path("epoch").asLong(), state.path("position").asInt()),
                 state.path("seed").asLong(),
                 trainer(dir, "policy", state.path("policy_optimizer_steps").asLong()),
-                trainer(dir, "prm", state.path("prm_optimizer_steps").asLong()));
+                trainer(dir, "prm", state.path("prm_optimizer_steps").asLong()),
+                state.has("sampler_step") ? state.path("sampler_step").asInt() : null,
+                Files.isDirectory(dir.resolve("sampler")) ? dir.resolve("sampler") : null);
     }
 
     /** A full model as an HF checkpoint in {@code <role>/}; a LoRA adapter in PEFT layout in {@code <role>-adapter/}. */
@@ -227,6 +249,19 @@ public record Checkpoint(int step, DataCursor cursor, long seed, TrainerState po
                     LoraConfig.read(adapter.resolve(LoraConfig.FILE)));
         }
         return new TrainerState(weights(dir.resolve(role)), optimizer, steps);
+    }
+
+    /** A published model directory (files only) copied into {@code to}. */
+    private static void copyFlat(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (!Files.isRegularFile(f)) {
+                    throw new IOException(f + ": a published model directory holds only files");
+                }
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
     }
 
     private static Map<String, HostTensor> weights(Path dir) throws IOException {

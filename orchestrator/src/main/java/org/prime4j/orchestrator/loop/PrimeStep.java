@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.prime4j.client.Sample;
 import org.prime4j.orchestrator.config.TrainConfig;
+import org.prime4j.orchestrator.data.DataCursor;
 import org.prime4j.orchestrator.data.PromptDataset;
 import org.prime4j.orchestrator.data.PromptOrder;
 import org.prime4j.orchestrator.prime.AdvantageEstimator;
@@ -18,7 +19,9 @@ import org.prime4j.orchestrator.train.TrainSample;
 /**
  * One PRIME step, phase by phase as docs/design.md "One PRIME step" lists them. Every phase is timed; any
  * failure becomes a {@link TrainingException} naming the step and the phase, raised before anything of the
- * step is published.
+ * step is published. The step comes in two halves, {@link #prepare} (steps 1-5: what the servers do) and
+ * {@link #train} (6-10: what the trainer does), which {@code run.async} overlaps across steps
+ * ({@link OneStepOffPolicy}).
  */
 final class PrimeStep {
 
@@ -49,7 +52,11 @@ final class PrimeStep {
         return tokens;
     }
 
-    Path published() {
+    org.prime4j.client.RolloutClient policyServers() {
+        return servers.policy();
+    }
+
+        Path published() {
         return published;
     }
 
@@ -57,17 +64,47 @@ final class PrimeStep {
         published = p;
     }
 
+    /**
+     * Steps 1-5 of a step: its kept groups with reference log-probs, the data cursor after its prompts, and
+     * its clock (which the training half goes on using).
+     */
+    record Prepared(int step, StepClock clock, RolloutCollector.Collected batch, List<TrainSample> samples,
+                    DataCursor cursor) {}
+
     StepMetrics run(int step) {
+        return train(prepare(step), () -> {});
+    }
+
+    /** Steps 1-5: sampling, verification, the filter and the reference's log-probs; touches no trainer. */
+    Prepared prepare(int step) {
         StepClock clock = new StepClock(step);
-        int k = config.rollout().k();
         // 1-4: prompts, rollouts, outcome rewards, the accuracy filter with refills
         RolloutCollector.Collected batch = collector.collect(clock);
-        long epoch = order.cursor().epoch();
+        DataCursor cursor = order.cursor();
         if (batch.groups().isEmpty()) {
-            return StepMetrics.untrained(step, epoch, batch.stats(), clock.seconds());
+            return new Prepared(step, clock, batch, List.of(), cursor);
         }
         // 5: reference log-probs, teacher-forced on the reference servers
         List<TrainSample> samples = clock.time(Phase.REF, () -> withReference(batch.groups()));
+        return new Prepared(step, clock, batch, samples, cursor);
+    }
+
+    /**
+     * Steps 6-10 on a prepared batch; {@code beforePublish} runs after the policy update (and also when nothing
+     * trained), before the publish: with {@code run.async} it waits for the next step's sampling, which must
+     * finish on the old weights.
+     */
+    StepMetrics train(Prepared prepared, Runnable beforePublish) {
+        int step = prepared.step();
+        StepClock clock = prepared.clock();
+        int k = config.rollout().k();
+        RolloutCollector.Collected batch = prepared.batch();
+        long epoch = prepared.cursor().epoch();
+        if (batch.groups().isEmpty()) {
+            beforePublish.run();
+            return StepMetrics.untrained(step, epoch, batch.stats(), clock.seconds());
+        }
+        List<TrainSample> samples = prepared.samples();
         // 6: the implicit PRM's step on outcome labels
         PrmResult prmStep = clock.time(Phase.PRM, () -> prm.step(samples, k));
         if (!Double.isFinite(prmStep.loss())) {
@@ -90,6 +127,7 @@ final class PrimeStep {
             throw new TrainingException(step, Phase.POLICY, "the policy loss is " + update.loss() + " (grad norm "
                     + update.gradNorm() + "); nothing was published (lower policy.lr)", null);
         }
+        beforePublish.run();
         // 10: publish the new weights (or LoRA adapter) to every policy server
         published = clock.time(Phase.PUBLISH, () -> publisher.publish(step));
 

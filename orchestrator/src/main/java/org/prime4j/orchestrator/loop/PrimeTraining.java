@@ -113,11 +113,11 @@ public final class PrimeTraining {
                          OutcomeScorer scorer, PolicyTrainer policy, PrmTrainer prm) {}
 
     /** Where the loop starts: step 0, or a checkpoint's step and data cursor with its trainer states restored. */
-    private record Start(int step, DataCursor cursor, Path checkpoint) {
+    private record Start(int step, DataCursor cursor, Path checkpoint, Checkpoint loaded) {
 
         static Start from(Parts p, Optional<Path> checkpoint) throws IOException {
             if (checkpoint.isEmpty()) {
-                return new Start(0, DataCursor.START, null);
+                return new Start(0, DataCursor.START, null, null);
             }
             Checkpoint c = Checkpoint.load(checkpoint.get());
             if (c.seed() != p.cfg().run().seed()) {
@@ -126,7 +126,7 @@ public final class PrimeTraining {
             }
             p.policy().restore(c.policy());
             p.prm().restore(c.prm());
-            return new Start(c.step(), c.cursor(), checkpoint.get());
+            return new Start(c.step(), c.cursor(), checkpoint.get(), c);
         }
     }
 
@@ -140,7 +140,7 @@ public final class PrimeTraining {
         PrimeStep stepper = new PrimeStep(cfg, p.train(), order, p.servers(), p.scorer(), p.prm(), p.policy(),
                 publisher);
         int first = start.step();
-        if (first > 0) {
+        if (first > 0 && !cfg.run().async()) {
             // The servers started from the initial weights: bring them to the checkpoint's policy first.
             stepper.setPublished(StepClock.once(first, Phase.PUBLISH,
                     () -> publisher.publish(first)));
@@ -155,9 +155,18 @@ public final class PrimeTraining {
         boolean interrupted = false;
         try (StopOnSignal signal = StopOnSignal.install(options);
              MetricsLog metrics = MetricsLog.open(out.resolve("metrics.jsonl"), first,
-                     cfg.run().tensorboard() ? out.resolve("tensorboard") : null)) {
+                     cfg.run().tensorboard() ? out.resolve("tensorboard") : null);
+             OneStepOffPolicy ahead = !cfg.run().async() || first >= cfg.run().steps() ? null
+                     : OneStepOffPolicy.start(stepper, first, start.loaded(),
+                             () -> {
+                                 stepper.setPublished(publisher.publish(first));
+                                 return stepper.published();
+                             }, signal::stopRequested)) {
+            if (ahead != null && first > 0) {
+                log.println("prime4j train: resumed from " + start.checkpoint() + " (step " + first + ")");
+            }
             for (int step = first + 1; step <= cfg.run().steps(); step++) {
-                StepMetrics m = stepper.run(step);
+                StepMetrics m = ahead == null ? stepper.run(step) : ahead.run(step, step == cfg.run().steps());
                 if (eval != null && cfg.run().evalEvery() > 0 && step % cfg.run().evalEvery() == 0) {
                     long t0 = System.nanoTime();
                     double acc = StepClock.once(step, Phase.EVAL,
@@ -175,7 +184,10 @@ public final class PrimeTraining {
                 metrics.write(m);
                 done.add(m);
                 if (due) {
-                    lastCheckpoint = checkpoint(step, order.cursor(), cfg, p.policy(), p.prm(), checkpoints);
+                    lastCheckpoint = ahead == null
+                            ? checkpoint(step, order.cursor(), cfg, p.policy(), p.prm(), checkpoints, null, null)
+                            : checkpoint(step, ahead.cursor(), cfg, p.policy(), p.prm(), checkpoints,
+                                    ahead.samplerStep(), ahead.samplerWeights());
                     Checkpoint.prune(checkpoints, cfg.run().keepCheckpoints());
                 }
                 log.println(progressLine(m, cfg.run().steps(), due ? lastCheckpoint : null));
@@ -245,9 +257,10 @@ public final class PrimeTraining {
     }
 
     private static Path checkpoint(int step, DataCursor cursor, TrainConfig cfg, PolicyTrainer policy, PrmTrainer prm,
-                                   Path checkpoints) {
+                                   Path checkpoints, Integer samplerStep, Path samplerWeights) {
         return StepClock.once(step, Phase.CHECKPOINT,
-                () -> new Checkpoint(step, cursor, cfg.run().seed(), policy.state(), prm.state())
+                () -> new Checkpoint(step, cursor, cfg.run().seed(), policy.state(), prm.state(), samplerStep,
+                        samplerWeights)
                         .save(checkpoints, policy.model().config(), prm.model().config(), cfg.model().policy()));
     }
 
@@ -283,6 +296,11 @@ public final class PrimeTraining {
             sep = ", ";
         }
         b.append(')');
+        if (!Double.isNaN(m.offPolicy().trainerWaitSeconds())) {
+            b.append(String.format(Locale.ROOT, "  async: stale %.0f, waits trainer %.1fs sampler %.1fs",
+                    m.offPolicy().staleness(), m.offPolicy().trainerWaitSeconds(),
+                    m.offPolicy().samplerWaitSeconds()));
+        }
         if (m.rollout().verifyErrors() + m.rollout().verifyTimeouts() > 0) {
             b.append("  verify errors ").append(m.rollout().verifyErrors()).append(" timeouts ").append(m.rollout().verifyTimeouts());
         }

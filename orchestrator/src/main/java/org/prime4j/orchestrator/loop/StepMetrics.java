@@ -18,6 +18,7 @@ import java.util.Map;
  * @param policy         the PPO update (9)
  * @param evalAccuracy   held-out greedy accuracy, when this step evaluated
  * @param time           seconds per phase (rollout, verify, ref, prm, advantage, policy, publish, eval, total)
+ * @param offPolicy      staleness of the samples and the waits of {@code run.async}
  */
 public record StepMetrics(
         int step,
@@ -29,10 +30,27 @@ public record StepMetrics(
         @JsonUnwrapped(prefix = "advantage_") Spread advantage,
         @JsonUnwrapped PolicyStats policy,
         double evalAccuracy,
-        Map<String, Double> time) {
+        Map<String, Double> time,
+        @JsonUnwrapped OffPolicyStats offPolicy) {
 
     public StepMetrics {
         time = Map.copyOf(time);
+        offPolicy = offPolicy == null ? OffPolicyStats.SYNC : offPolicy;
+    }
+
+    /** A synchronous step. */
+    public StepMetrics(int step, long epoch, RolloutStats rollout, double keptAccuracy, PrmStats prm,
+                       Spread processReward, Spread advantage, PolicyStats policy, double evalAccuracy,
+                       Map<String, Double> time) {
+        this(step, epoch, rollout, keptAccuracy, prm, processReward, advantage, policy, evalAccuracy, time, null);
+    }
+
+    /** The metrics of an overlapped step: its off-policy figures and its wall time since the previous step. */
+    StepMetrics withOffPolicy(OffPolicyStats o, double totalSeconds) {
+        Map<String, Double> t = new LinkedHashMap<>(time);
+        t.put("total", totalSeconds);
+        return new StepMetrics(step, epoch, rollout, keptAccuracy, prm, processReward, advantage, policy,
+                evalAccuracy, t, o);
     }
 
     /** A step in which no prompt passed the filter: nothing trained, nothing published. */
@@ -52,6 +70,7 @@ public record StepMetrics(
         Map<String, Double> t = new LinkedHashMap<>(time);
         t.put("eval", seconds);
         t.merge("total", seconds, Double::sum);
-        return new StepMetrics(step, epoch, rollout, keptAccuracy, prm, processReward, advantage, policy, a, t);
+        return new StepMetrics(step, epoch, rollout, keptAccuracy, prm, processReward, advantage, policy, a, t,
+                offPolicy);
     }
 }

@@ -37,6 +37,7 @@ final class TensorBoardScalars {
         m.time().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> put(out, "time/" + e.getKey(), e.getValue()));
         put(out, "eval/accuracy", m.evalAccuracy());
+        group(out, "rollout/", "", m.offPolicy()); // staleness and waits: how the samples relate to training
         return out;
     }
 

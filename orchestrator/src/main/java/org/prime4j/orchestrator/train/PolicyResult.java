@@ -17,7 +17,22 @@ package org.prime4j.orchestrator.train;
  * @param steps               optimizer steps taken (mini-batches x epochs)
  * @param stepLosses          the loss of each optimizer step, in order
  * @param stepGradNorms       the pre-clip gradient norm of each optimizer step, in order
+ * @param isRatioMean         token mean of pi_old / pi_sampler (before truncation); NaN without sampler log-probs
+ * @param isRatioMax          token max of the same
+ * @param isMaskedFraction    fraction of responses policy.is_correction seq_mask dropped; NaN when the correction
+ *                            is off
+ * @param isTruncatedFraction fraction of tokens whose token_tis weight hit policy.is_cap; NaN when off
  */
 public record PolicyResult(double loss, double clipFraction, double approxKl, double gradNorm,
                            double logprobMismatchMean, double logprobMismatchMax, double entropy, double kl,
-                           long tokens, int steps, double[] stepLosses, double[] stepGradNorms) {}
+                           long tokens, int steps, double[] stepLosses, double[] stepGradNorms, double isRatioMean,
+                           double isRatioMax, double isMaskedFraction, double isTruncatedFraction) {
+
+    /** Without importance-sampling figures (all NaN). */
+    public PolicyResult(double loss, double clipFraction, double approxKl, double gradNorm,
+                        double logprobMismatchMean, double logprobMismatchMax, double entropy, double kl,
+                        long tokens, int steps, double[] stepLosses, double[] stepGradNorms) {
+        this(loss, clipFraction, approxKl, gradNorm, logprobMismatchMean, logprobMismatchMax, entropy, kl, tokens,
+                steps, stepLosses, stepGradNorms, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+}

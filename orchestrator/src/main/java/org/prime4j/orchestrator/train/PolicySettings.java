@@ -17,11 +17,13 @@ import org.prime4j.orchestrator.settings.FieldError;
  * @param klCoef      weight of the k3 KL estimate to the reference (paper: 0, off)
  * @param entropyCoef weight of the entropy bonus (paper: 0, off)
  * @param weightDecay AdamW's decoupled weight decay
+ * @param isCorrection importance-sampling correction against the sampler (none, token_tis, seq_mask)
+ * @param isCap       C of the correction: token_tis truncates the ratio at C, seq_mask keeps [1/C, C] (default 2)
  * @param lora        train a LoRA adapter over the frozen base instead of the whole model (null: full)
  */
 public record PolicySettings(Double lr, Double clip, Integer miniBatch, Integer microBatch, Integer epochs,
                              Double maxGradNorm, OldLogprobs oldLogprobs, Double klCoef, Double entropyCoef,
-                             Double weightDecay, LoraSettings lora) {
+                             Double weightDecay, IsCorrection isCorrection, Double isCap, LoraSettings lora) {
 
     public PolicySettings {
         lr = Checks.nonNegative("lr", Checks.orDefault(lr, 5e-7));
@@ -43,14 +45,41 @@ public record PolicySettings(Double lr, Double clip, Integer miniBatch, Integer 
         klCoef = Checks.nonNegative("kl_coef", Checks.orDefault(klCoef, 0.0));
         entropyCoef = Checks.nonNegative("entropy_coef", Checks.orDefault(entropyCoef, 0.0));
         weightDecay = Checks.nonNegative("weight_decay", Checks.orDefault(weightDecay, 0.01));
+        isCorrection = Checks.orDefault(isCorrection, IsCorrection.NONE);
+        isCap = Checks.orDefault(isCap, 2.0);
+        if (!(isCap > 1 && isCap < Double.POSITIVE_INFINITY)) {
+            throw new FieldError("is_cap", "must be a number > 1, got " + isCap);
+        }
     }
 
-    /** Full fine-tuning (no {@code lora:} section). */
+    /** Without importance-sampling correction. */
     public PolicySettings(Double lr, Double clip, Integer miniBatch, Integer microBatch, Integer epochs,
                           Double maxGradNorm, OldLogprobs oldLogprobs, Double klCoef, Double entropyCoef,
                           Double weightDecay) {
         this(lr, clip, miniBatch, microBatch, epochs, maxGradNorm, oldLogprobs, klCoef, entropyCoef, weightDecay,
-                null);
+                null, null, null);
+    }
+
+    /** Without importance-sampling correction, with a LoRA adapter (null: full fine-tuning). */
+    public PolicySettings(Double lr, Double clip, Integer miniBatch, Integer microBatch, Integer epochs,
+                          Double maxGradNorm, OldLogprobs oldLogprobs, Double klCoef, Double entropyCoef,
+                          Double weightDecay, LoraSettings lora) {
+        this(lr, clip, miniBatch, microBatch, epochs, maxGradNorm, oldLogprobs, klCoef, entropyCoef, weightDecay,
+                null, null, lora);
+    }
+
+    /** With an importance-sampling correction, full fine-tuning. */
+    public PolicySettings(Double lr, Double clip, Integer miniBatch, Integer microBatch, Integer epochs,
+                          Double maxGradNorm, OldLogprobs oldLogprobs, Double klCoef, Double entropyCoef,
+                          Double weightDecay, IsCorrection isCorrection, Double isCap) {
+        this(lr, clip, miniBatch, microBatch, epochs, maxGradNorm, oldLogprobs, klCoef, entropyCoef, weightDecay,
+                isCorrection, isCap, null);
+    }
+
+    /** These settings with an importance-sampling correction. */
+    public PolicySettings withIsCorrection(IsCorrection mode, double cap) {
+        return new PolicySettings(lr, clip, miniBatch, microBatch, epochs, maxGradNorm, oldLogprobs, klCoef,
+                entropyCoef, weightDecay, mode, cap, lora);
     }
 
     /** Every value at its default. */

@@ -25,6 +25,11 @@ import org.prime4j.model.nn.OwnedArrays;
  * ({@code server}); whenever the sampler's log-probs are present, the train/inference mismatch is measured
  * against the trainer's pre-update log-probs (a no-grad pass, extra in {@code server} mode).
  *
+ * <p>With {@code is_correction} (docs/design.md "Importance-sampling correction"), rho_t = pi_old / pi_sampler
+ * from those two: {@code token_tis} multiplies the PPO term of token t by min(rho_t, C); {@code seq_mask} drops
+ * the responses whose geometric-mean ratio leaves [1/C, C] from the loss and from its token count. Both weights
+ * are constants of the loss (no gradient through them).
+ *
  * <p>The trainer takes the model over for training (all parameters trainable) but does not own it: closing
  * frees the optimizer only.
  */
@@ -72,6 +77,7 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
             ref[i] = reference ? batch.get(i).refLogprobs() : new float[batch.get(i).responseIds().length];
         }
         double[] mismatch = server ? mismatch(batch, trainerOld) : new double[] {Double.NaN, Double.NaN};
+        IsWeights is = IsWeights.of(settings.isCorrection(), settings.isCap(), batch, trainerOld);
         long tokens = ResponseBatch.tokens(batch);
 
         List<int[]> minis = ResponseBatch.ranges(0, n, settings.miniBatch());
@@ -82,10 +88,12 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
         int s = 0;
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             for (int[] mini : minis) {
-                long miniTokens = ResponseBatch.tokens(batch.subList(mini[0], mini[1]));
+                // the token mean runs over the responses that count (all but seq_mask's dropped ones); a
+                // mini-batch with none left has loss 0
+                long miniTokens = Math.max(1, is.keptTokens(mini[0], mini[1]));
                 double loss = 0;
                 for (int[] micro : ResponseBatch.ranges(mini[0], mini[1], settings.microBatch())) {
-                    loss += backward(batch, micro, old, ref, advantages, reference, miniTokens, sums);
+                    loss += backward(batch, micro, old, ref, advantages, is, reference, miniTokens, sums);
                 }
                 stepLosses[s] = loss;
                 stepNorms[s] = trained.step(settings.maxGradNorm());
@@ -96,7 +104,7 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
         return new PolicyResult(mean(stepLosses), sums[0] / passTokens, sums[1] / passTokens, mean(stepNorms),
                 mismatch[0], mismatch[1],
                 sums[2] / passTokens, reference ? sums[3] / passTokens : Double.NaN, tokens, steps, stepLosses,
-                stepNorms);
+                stepNorms, is.ratioMean(), is.ratioMax(), is.maskedFraction(), is.truncatedFraction());
     }
 
     /**
@@ -104,7 +112,8 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
      * token sums (clipped, approximate KL, entropy, k3 KL) to {@code sums}.
      */
     private double backward(List<TrainSample> batch, int[] range, float[][] old, float[][] ref,
-                            double[][] advantages, boolean reference, long miniTokens, double[] sums) {
+                            double[][] advantages, IsWeights is, boolean reference, long miniTokens,
+                            double[] sums) {
         List<TrainSample> micro = batch.subList(range[0], range[1]);
         ResponseBatch rb = new ResponseBatch(micro);
         try (NDManager call = trained.scope(); GradientCollector gc = OptimizedModel.collector()) {
@@ -119,6 +128,9 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
             NDArray unclipped = adv.neg().mul(ratio);
             NDArray clipped = adv.neg().mul(ratio.clip(1 - settings.clip(), 1 + settings.clip()));
             NDArray tokenLoss = unclipped.maximum(clipped);
+            if (settings.isCorrection() == IsCorrection.TOKEN_TIS) {
+                tokenLoss = tokenLoss.mul(rb.scatter(call, slice(is.pg(), range)));
+            }
             NDArray refDiff = rb.scatter(call, slice(ref, range)).sub(lp).mul(mask)
                     .clip(-MAX_LOG_RATIO, MAX_LOG_RATIO);
             NDArray k3 = refDiff.exp().sub(refDiff).sub(1f);
@@ -130,7 +142,9 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
                 tokenLoss = tokenLoss.sub(entropy.mul(OwnedArrays.scalar(entropy, settings.entropyCoef())));
             }
             // Scalar factors as arrays: DJL's mul/div(Number) free the scalar that backward reads (OwnedArrays).
-            NDArray summed = tokenLoss.mul(mask).sum();
+            NDArray counted = settings.isCorrection() == IsCorrection.SEQ_MASK
+                    ? rb.scatter(call, slice(is.keep(), range)) : mask;
+            NDArray summed = tokenLoss.mul(counted).sum();
             NDArray loss = summed.div(OwnedArrays.scalar(summed, miniTokens));
             gc.backward(loss);
             sums[0] += clipped.gt(unclipped).toType(DataType.FLOAT32, false).mul(mask).sum()
@@ -222,6 +236,10 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
                     throw new IllegalArgumentException("advantage " + t + " of response " + i + " is not finite: "
                             + advantages[i][t]);
                 }
+            }
+            if (settings.isCorrection() != IsCorrection.NONE && s.serverLogprobs() == null) {
+                throw new IllegalArgumentException("is_correction: " + settings.isCorrection().name()
+                        .toLowerCase(java.util.Locale.ROOT) + ", but response " + i + " has no sampler log-probs");
             }
             if (settings.oldLogprobs() == OldLogprobs.SERVER && s.serverLogprobs() == null) {
                 throw new IllegalArgumentException("old_logprobs: server, but response " + i

@@ -380,6 +380,11 @@ class TrainerContractTest {
                 ok[i] = new double[batch.get(i).responseIds().length];
             }
             assertThatThrownBy(() -> ppo.update(batch, ok)).hasMessageContaining("server log-probs");
+            try (PolicyTrainer tis = new PolicyTrainer(m, PolicySettings.defaults(1e-3, 4, 2)
+                    .withIsCorrection(IsCorrection.TOKEN_TIS, 2.0))) {
+                assertThatThrownBy(() -> tis.update(batch, ok))
+                        .hasMessageContaining("is_correction: token_tis, but response 0 has no sampler log-probs");
+            }
         }
     }
 

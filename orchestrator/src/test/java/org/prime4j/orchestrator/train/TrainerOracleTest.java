@@ -107,7 +107,7 @@ class TrainerOracleTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 1})
+    @ValueSource(ints = {0, 1, 2, 3}) // trainer, server, token_tis, seq_mask
     void ppoUpdateMatchesTorch(int which) throws Exception {
         JsonNode fx = fixture();
         JsonNode c = fx.get("ppo").get(which);
@@ -116,6 +116,9 @@ class TrainerOracleTest {
                 c.get("mini_batch_size").asInt(), c.get("micro_batch_size").asInt(), 1,
                 c.get("max_grad_norm").asDouble(), OldLogprobs.parse(c.get("old_logprobs").asText()),
                 c.get("kl_coef").asDouble(), c.get("entropy_coef").asDouble(), c.get("weight_decay").asDouble());
+        if (c.has("is_correction")) {
+            s = s.withIsCorrection(IsCorrection.parse(c.get("is_correction").asText()), c.get("is_cap").asDouble());
+        }
         List<TrainSample> batch = samples(fx, c.get("server_logprobs"));
         double[][] adv = JSON.convertValue(c.get("advantages"), double[][].class);
         try (CausalLM m = CausalLM.load(dir()); PolicyTrainer ppo = new PolicyTrainer(m, s)) {
@@ -141,6 +144,16 @@ class TrainerOracleTest {
                 close(at + "mismatch_max", r.logprobMismatchMax(), e.get("mismatch_max"), METRIC_TOL);
             } else {
                 assertThat(r.logprobMismatchMean()).isNaN();
+            }
+            if (e.has("is_ratio_mean")) {
+                close(at + "is_ratio_mean", r.isRatioMean(), e.get("is_ratio_mean"), METRIC_TOL);
+                close(at + "is_ratio_max", r.isRatioMax(), e.get("is_ratio_max"), METRIC_TOL);
+                // counts: the generator asserts every log-ratio is > 0.01 from ln C
+                assertThat(r.isMaskedFraction()).isEqualTo(e.get("is_masked_fraction").asDouble());
+                assertThat(r.isTruncatedFraction()).isCloseTo(e.get("is_truncated_fraction").asDouble(),
+                        within(1e-12));
+            } else {
+                assertThat(r.isMaskedFraction()).isNaN();
             }
             assertWeights(at + "after", m, start, e.get("after"), PPO_WEIGHT_TOL);
         }
