@@ -61,7 +61,7 @@ class ModelFamiliesServeTest {
             String body = "{\"model\":\"" + family + "\",\"prompt\":\"Once upon\",\"max_tokens\":8,"
                     + "\"temperature\":0,\"ignore_eos\":true,\"logprobs\":1,\"return_token_ids\":true}";
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create(server.baseUrl() + "/v1/completions"))
+                    URI.create(server.baseUrl() + "/v1/completions")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             JsonNode choice = JSON.readTree(r.body()).get("choices").get(0);
