@@ -39,6 +39,16 @@ public final class PrimeTraining {
     private PrimeTraining() {}
 
     public static TrainingSummary run(TrainConfig config, RunOptions options) throws IOException {
+        return run(config, options, ServerSet::start);
+    }
+
+    /** How the servers of a run are started (tests stop and restart them). */
+    @FunctionalInterface
+    interface ServerStarter {
+        ServerSet start(TrainConfig config) throws IOException;
+    }
+
+    static TrainingSummary run(TrainConfig config, RunOptions options, ServerStarter starter) throws IOException {
         TrainConfig cfg = withOverrides(config, options);
         Optional<Path> latest = checkOutputDirectory(cfg, options);
         PrintStream log = options.progress();
@@ -62,7 +72,7 @@ public final class PrimeTraining {
                  CausalLM prmModel = CausalLM.load(cfg.model().prm());
                  PolicyTrainer policy = new PolicyTrainer(policyModel, cfg.policy());
                  PrmTrainer prm = new PrmTrainer(prmModel, cfg.prm());
-                 ServerSet servers = ServerSet.start(cfg)) {
+                 ServerSet servers = starter.start(cfg)) {
                 Parts parts = new Parts(cfg, train, held, servers, scorer, policy, prm);
                 return loop(parts, options, Start.from(parts, options.resume() ? latest : Optional.empty()));
             }
@@ -145,6 +155,13 @@ public final class PrimeTraining {
             stepper.setPublished(StepClock.once(first, Phase.PUBLISH,
                     () -> publisher.publish(first, p.policy().model(), p.servers().policy())));
             log.println("prime4j train: resumed from " + start.checkpoint() + " (step " + first + ")");
+        } else {
+            // Remote servers may hold anything (another run's weights): each one proves it holds the initial
+            // policy by its probe, or is reloaded with it.
+            StepClock.once(first, Phase.PUBLISH, () -> {
+                publisher.adopt(cfg.model().policy(), p.policy().model(), p.servers().policy());
+                return null;
+            });
         }
         HeldOutEval eval = p.held() == null ? null
                 : new HeldOutEval(p.held().items(), cfg.data().evalLimit(), cfg.rollout().maxTokens());
