@@ -234,7 +234,9 @@ class ServerFleetTest {
         int reload = firstIndexOf(equal, "reload"); // step 1's publish, if step 1 trained
         assertThat(reload == -1 || reload > firstIndexOf(equal, "generate"))
                 .as("shown equal by the probe, not reloaded before it sampled: %s", equal).isTrue();
-        assertThat(fresh.policy.get(1).events.get(0)).isEqualTo("reload " + secondCfg.model().policy()
+        List<String> other = fresh.policy.get(1).events;
+        assertThat(other.get(0)).as("probed first: %s", other).startsWith("score ");
+        assertThat(other.get(1)).as("then reloaded: %s", other).isEqualTo("reload " + secondCfg.model().policy()
                 .toAbsolutePath());
         assertThat(fresh.policy.get(1).generateCalls.get()).isPositive();
     }
