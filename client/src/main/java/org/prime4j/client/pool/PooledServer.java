@@ -24,6 +24,11 @@ final class PooledServer {
     volatile boolean unreachable;
     /** Why it is stale, for the WARN line and the error that ends a run. */
     volatile String staleReason;
+    /**
+     * System.nanoTime before which the prober does not try to catch this server up again: a server that failed
+     * a catch-up (or acknowledged a reload and kept its weights) is not reloaded every probe interval.
+     */
+    volatile long nextCatchUpNanos;
     /** The version of each publication key this server holds as far as the pool knows (applied and probed). */
     final Map<String, String> held = new ConcurrentHashMap<>();
     /** Serializes bringing this server up to date: a publish and a catch-up never interleave on it. */

@@ -30,11 +30,17 @@ final class Publications {
     private final Retry retry;
     private final ExecutorService workers;
     private final Runnable changed;
+    private final Duration catchUpPause;
     /** The newest publication of each key, in first-published order; guarded by this. */
     private final Map<String, Publication> current = new LinkedHashMap<>();
 
-    /** @param changed called when a server's freshness changed (wakes requests waiting for a server) */
-    Publications(String role, List<PooledServer> servers, Retry retry, ExecutorService workers, Runnable changed) {
+    /**
+     * @param changed called when a server's freshness changed (wakes requests waiting for a server)
+     * @param catchUpPause how long the prober leaves a server alone after a failed catch-up
+     */
+    Publications(String role, List<PooledServer> servers, Retry retry, ExecutorService workers, Runnable changed,
+            Duration catchUpPause) {
+        this.catchUpPause = catchUpPause;
         this.role = role;
         this.servers = servers;
         this.retry = retry;
@@ -135,6 +141,9 @@ final class Publications {
      * each; one attempt per publication (the prober's next round is the retry). True when it is fresh again.
      */
     boolean catchUp(PooledServer s) {
+        if (System.nanoTime() - s.nextCatchUpNanos < 0) {
+            return false; // its last catch-up failed moments ago
+        }
         s.stateLock.lock();
         try {
             for (Publication p : current()) {
@@ -146,6 +155,7 @@ final class Publications {
                 if (mismatch != null) {
                     markStale(s, "reload of " + p.key() + " " + p.version() + " acknowledged but the probe disagrees: "
                             + mismatch);
+                    s.nextCatchUpNanos = System.nanoTime() + catchUpPause.toNanos();
                     return false;
                 }
                 s.held.put(p.key(), p.version());
@@ -153,6 +163,7 @@ final class Publications {
             return refresh(s);
         } catch (ServerException | RuntimeException e) {
             markStale(s, "catching up failed: " + e.getMessage());
+            s.nextCatchUpNanos = System.nanoTime() + catchUpPause.toNanos();
             return false;
         } finally {
             s.stateLock.unlock();

@@ -81,7 +81,8 @@ public final class ServerPool implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(Math.min(slots, 1024), daemon(config.role() + "-request"));
         this.batches = new BatchRunner(this, router, workers, http);
         this.broadcaster = new Broadcaster(servers, retry, workers);
-        this.publications = new Publications(config.role(), servers, retry, workers, router::signalCapacity);
+        this.publications = new Publications(config.role(), servers, retry, workers, router::signalCapacity,
+                config.breaker().openDuration());
         this.prober = new HealthProber(config, servers, publications, this::evictIdleConnections, probes);
     }
 

@@ -430,4 +430,33 @@ class PoolFaultTest {
                         .contains(stubs.url(BAD) + "=stale").contains("disk full on 0")
                         .contains(stubs.url(GOOD) + "=stale").contains("disk full on 1"));
     }
+
+    @Test
+    void aServerWhoseProbeDisagreesAfterAnAcknowledgedReloadIsStaleNotSampledAndNotReloadedEveryRound()
+            throws ServerException {
+        int rpcBefore = stubs.server(BAD).countRequestsMatching(postRequestedFor(urlEqualTo("/collective_rpc"))
+                .build()).getCount();
+        // BAD acknowledges the reload and keeps its old weights: only the probe can tell
+        Publication weights = new Publication(RolloutClient.WEIGHTS, "/ckpt/step-5", s -> {
+            s.reloadWeights("/ckpt/step-5", Duration.ofSeconds(5));
+            return null;
+        }, s -> s.baseUrl().equals(stubs.url(BAD)) ? "log-probs differ by 0.5" : null);
+        List<BroadcastOutcome> outcomes = client.pool().publish("reload_weights", weights, false);
+        assertThat(outcomes).extracting(BroadcastOutcome::ok).containsExactly(false, true);
+        assertThat(stats(BAD).staleReason()).contains("acknowledged but the server does not hold it")
+                .contains("log-probs differ by 0.5");
+        for (int i = 0; i < 3; i++) {
+            assertThat(sampleOne().server()).isEqualTo(stubs.url(GOOD));
+        }
+        assertThat(stubs.completionRequests(BAD)).isZero();
+        client.pool().probeNow(); // healthy and closed: one catch-up, which the probe refuses again
+        client.pool().probeNow(); // within the pause after a failed catch-up: left alone
+        int reloads = stubs.server(BAD).countRequestsMatching(postRequestedFor(urlEqualTo("/collective_rpc"))
+                .build()).getCount() - rpcBefore;
+        assertThat(reloads).isEqualTo(2); // the publish and one catch-up
+        assertThat(stats(BAD).staleWeights()).isTrue();
+        assertThat(client.pool().held(RolloutClient.WEIGHTS)).containsEntry(stubs.url(BAD), null)
+                .containsEntry(stubs.url(GOOD), "/ckpt/step-5");
+        assertThat(stubs.completionRequests(BAD)).isZero();
+    }
 }
