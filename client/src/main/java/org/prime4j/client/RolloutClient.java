@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.prime4j.client.pool.BroadcastOutcome;
 import org.prime4j.client.pool.PoolConfig;
+import org.prime4j.client.pool.Publication;
 import org.prime4j.client.pool.ServerCall;
 import org.prime4j.client.pool.ServerPool;
 import org.prime4j.client.pool.ServerStats;
@@ -17,6 +18,7 @@ import org.prime4j.client.protocol.CompletionReply;
 import org.prime4j.client.protocol.CompletionRequest;
 import org.prime4j.client.protocol.ServerException;
 import org.prime4j.client.protocol.TokenIdsMode;
+import org.prime4j.client.protocol.VllmServerClient;
 
 /**
  * What a PRIME step asks of its servers: rollouts from the policy pool (step 2), reference log-probs
@@ -227,22 +229,53 @@ public final class RolloutClient implements AutoCloseable {
         return pool.execute("models", s -> s.models()).value();
     }
 
+    /** The publication key of the policy's weights. */
+    public static final String WEIGHTS = "weights";
+
     /**
-     * Loads new policy weights on every server and waits for every acknowledgement ({@code reload_weights}
-     * then {@code reset_prefix_cache}). A server that does not acknowledge is kept out of sampling (its
-     * weights are stale) until a later reload reaches it, and the call fails naming it.
+     * Loads new policy weights on every server ({@code reload_weights} then {@code reset_prefix_cache}), then
+     * checks each with {@code probe} (null: no check). Succeeds when at least one server holds them; the others
+     * are stale (WARN, out of sampling) until the pool has reloaded them, also after a restart. Fails only when
+     * no server holds them within the reload timeout, naming every server and why.
+     *
+     * @return one outcome per server
      */
-    public void reloadWeights(Path checkpointDir) throws ServerException {
+    public List<BroadcastOutcome> reloadWeights(Path checkpointDir, WeightProbe probe) throws ServerException {
+        return pool.publish("reload_weights " + checkpointDir.toAbsolutePath(), weights(checkpointDir, probe), false);
+    }
+
+    /** {@link #reloadWeights(Path, WeightProbe)} without a probe. */
+    public List<BroadcastOutcome> reloadWeights(Path checkpointDir) throws ServerException {
+        return reloadWeights(checkpointDir, null);
+    }
+
+    /**
+     * Makes {@code checkpointDir} the weights every server must hold, at the start or resumption of a run: a
+     * server whose probe already matches (started from the same directory) is left as it is, every other one is
+     * reloaded and probed.
+     */
+    public List<BroadcastOutcome> adoptWeights(Path checkpointDir, WeightProbe probe) throws ServerException {
+        return pool.publish("reload_weights " + checkpointDir.toAbsolutePath(), weights(checkpointDir, probe),
+                probe != null);
+    }
+
+    private Publication weights(Path checkpointDir, WeightProbe probe) {
         String path = checkpointDir.toAbsolutePath().toString();
-        List<BroadcastOutcome> outcomes = pool.broadcast("reload_weights",
-                s -> {
-                    s.reloadWeights(path, pool.config().reloadTimeout());
-                    return null;
-                });
-        for (BroadcastOutcome o : outcomes) {
-            pool.markStale(o.server(), !o.ok());
-        }
-        failUnlessAll("reload_weights " + path, outcomes, "kept out of sampling until a later reload succeeds");
+        return new Publication(WEIGHTS, path, s -> {
+            s.reloadWeights(path, pool.config().reloadTimeout());
+            return null;
+        }, probe == null ? null : s -> probe.mismatch(probeLogprobs(s, probe)));
+    }
+
+    /** The probe's response log-probs as {@code s} computes them ({@code prompt_logprobs}, temperature 1). */
+    private static float[] probeLogprobs(VllmServerClient s, WeightProbe probe) throws ServerException {
+        int[] seq = Arrays.copyOf(probe.prompt(), probe.prompt().length + probe.response().length);
+        System.arraycopy(probe.response(), 0, seq, probe.prompt().length, probe.response().length);
+        List<int[]> sequences = List.of(seq);
+        CompletionRequest request = new CompletionRequest(sequences, null, 1, 1.0, 1.0, null, 1, null, 1, false, 0L,
+                null, null, false, true, false);
+        return responseLogprobs(s.baseUrl(), s.complete(request), List.of(probe.prompt()), sequences,
+                ScoreMode.PROMPT_LOGPROBS).get(0);
     }
 
     /** Loads a LoRA adapter (PEFT directory) under {@code name} on every server. */

@@ -4,8 +4,11 @@ import java.time.Duration;
 
 /**
  * The circuit breaker of each server. When the failure rate over the last {@code slidingWindow} calls
- * reaches the threshold the server is taken out; after {@code openDuration} it is probed with
- * {@code GET /health} every {@code probeInterval}, and {@code halfOpenProbes} healthy answers put it back.
+ * reaches the threshold the server is taken out and probed with {@code GET /health} every {@code probeInterval};
+ * {@code halfOpenProbes} healthy answers put it back. A server that answered (with errors) is first left alone
+ * for {@code openDuration}, as its {@code /health} said 200 all along; a server that could not be reached (its
+ * connection broke, or a probe failed) is probed from the start, so it rejoins within one probe interval of its
+ * recovery.
  */
 public record BreakerSettings(
         float failureRatePercent, int slidingWindow, int minimumCalls, Duration openDuration, int halfOpenProbes,

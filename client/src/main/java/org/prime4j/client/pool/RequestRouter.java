@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.prime4j.client.protocol.ServerException;
@@ -39,10 +40,15 @@ final class RequestRouter {
     /** Attempts waiting because no server is usable; guarded by {@link #lock}. */
     private int waitingForServer;
 
-    RequestRouter(PoolConfig config, List<PooledServer> servers, Retry retry) {
+    private final BiConsumer<PooledServer, String> connectionLost;
+
+    /** @param connectionLost told of every attempt whose connection broke (the process may have restarted) */
+    RequestRouter(PoolConfig config, List<PooledServer> servers, Retry retry,
+            BiConsumer<PooledServer, String> connectionLost) {
         this.config = config;
         this.servers = servers;
         this.retry = retry;
+        this.connectionLost = connectionLost;
     }
 
     static RetryConfig retryConfig(RetrySettings r) {
@@ -90,7 +96,8 @@ final class RequestRouter {
         lock.lock();
         try {
             return servers.stream()
-                    .map(s -> s.metrics.snapshot(s.url(), s.breaker.getState().name(), s.stale, s.outstanding))
+                    .map(s -> s.metrics.snapshot(s.url(), s.breaker.getState().name(), s.stale, s.staleReason,
+                            s.outstanding))
                     .toList();
         } finally {
             lock.unlock();
@@ -103,12 +110,15 @@ final class RequestRouter {
         Set<PooledServer> failedOn = new HashSet<>();
         List<String> trail = new ArrayList<>();
         AtomicInteger attempts = new AtomicInteger();
+        // One wait for a usable server per request, not per attempt: attempts that each waited the whole
+        // request timeout made a phase outlive it several times over.
+        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
         try {
             return Retry.decorateCheckedSupplier(retry, () -> {
                 int attempt = attempts.incrementAndGet();
                 PooledServer s;
                 try {
-                    s = acquire(failedOn);
+                    s = acquire(failedOn, deadline);
                 } catch (ServerException e) {
                     trail.add(e.getMessage());
                     throw e;
@@ -129,6 +139,9 @@ final class RequestRouter {
                         throw e;
                     }
                     s.metrics.failed(nanos, e.getMessage());
+                    if (e.kind() == ServerException.Kind.CONNECTION) {
+                        connectionLost.accept(s, e.getMessage());
+                    }
                     if (e.serverFault()) {
                         s.breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
                     } else {
@@ -163,8 +176,7 @@ final class RequestRouter {
         }
     }
 
-    private PooledServer acquire(Set<PooledServer> avoid) throws ServerException {
-        long deadline = System.nanoTime() + config.requestTimeout().toNanos();
+    private PooledServer acquire(Set<PooledServer> avoid, long deadline) throws ServerException {
         lock.lock();
         try {
             while (true) {

@@ -37,13 +37,13 @@ final class ServerMetrics {
         maxLatencyNanos.accumulateAndGet(nanos, Math::max);
     }
 
-    ServerStats snapshot(String server, String breakerState, boolean stale, int inFlight) {
+    ServerStats snapshot(String server, String breakerState, boolean stale, String staleReason, int inFlight) {
         long n = requests.sum();
         long first = firstRequestNanos.get();
         double wallSeconds = first == 0 ? 0 : (System.nanoTime() - first) / 1e9;
         long tok = tokens.sum();
         return new ServerStats(server, breakerState, stale, inFlight, n, failures.sum(), retries.sum(), tok,
                 n == 0 ? 0 : latencyNanos.sum() / 1e6 / n, maxLatencyNanos.get() / 1e6,
-                wallSeconds > 0 ? tok / wallSeconds : 0, lastError.get());
+                wallSeconds > 0 ? tok / wallSeconds : 0, lastError.get(), stale ? staleReason : null);
     }
 }

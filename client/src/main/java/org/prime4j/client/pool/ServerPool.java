@@ -9,7 +9,9 @@ import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -48,6 +50,7 @@ public final class ServerPool implements AutoCloseable {
     private final RequestRouter router;
     private final BatchRunner batches;
     private final Broadcaster broadcaster;
+    private final Publications publications;
     private final HealthProber prober;
 
     public ServerPool(PoolConfig config) {
@@ -68,7 +71,7 @@ public final class ServerPool implements AutoCloseable {
         this.http = httpClient(config, slots);
         this.servers = createServers(config, http, apiKey, clock);
         this.retry = Retry.of(config.role(), RequestRouter.retryConfig(config.retry()));
-        this.router = new RequestRouter(config, servers, retry);
+        this.router = new RequestRouter(config, servers, retry, this::connectionLost);
         for (PooledServer s : servers) {
             s.breaker.getEventPublisher().onStateTransition(e -> {
                 log.warn("{} pool: server {} breaker {}", config.role(), s.url(), e.getStateTransition());
@@ -78,7 +81,9 @@ public final class ServerPool implements AutoCloseable {
         this.workers = Executors.newFixedThreadPool(Math.min(slots, 1024), daemon(config.role() + "-request"));
         this.batches = new BatchRunner(this, router, workers, http);
         this.broadcaster = new Broadcaster(servers, retry, workers);
-        this.prober = new HealthProber(config, servers, probes);
+        this.publications = new Publications(config.role(), servers, retry, workers, router::signalCapacity,
+                config.breaker().openDuration());
+        this.prober = new HealthProber(config, servers, publications, this::evictIdleConnections, probes);
     }
 
     private static OkHttpClient httpClient(PoolConfig config, int slots) {
@@ -193,14 +198,42 @@ public final class ServerPool implements AutoCloseable {
         return broadcaster.broadcast(operation, call);
     }
 
-    /** Marks servers as holding stale weights (excluded from requests) or fresh again. */
-    public void markStale(String server, boolean stale) {
+    /**
+     * Brings every server to {@code publication} (see {@link Publication}): applied on each server with its own
+     * retries, then probed. Succeeds when at least one server holds it; the others are stale (logged at WARN,
+     * kept out of every request) until the health prober has caught them up. When none holds it, waits up to the
+     * reload timeout for the prober to catch one up, then fails naming every server and why it is out.
+     *
+     * @param probeFirst a server whose probe already agrees is not reloaded (servers started from the same
+     *     weights at the start of a run)
+     * @return one outcome per server, in pool order
+     */
+    public List<BroadcastOutcome> publish(String operation, Publication publication, boolean probeFirst)
+            throws ServerException {
+        return publications.publish(operation, publication, probeFirst, config.reloadTimeout());
+    }
+
+    /** The version of publication {@code key} that each server holds as far as the pool knows (null: none). */
+    public Map<String, String> held(String key) {
+        Map<String, String> out = new LinkedHashMap<>();
         for (PooledServer s : servers) {
-            if (s.url().equals(server)) {
-                s.stale = stale;
-            }
+            out.put(s.url(), s.held.get(key));
         }
-        router.signalCapacity();
+        return out;
+    }
+
+    private void connectionLost(PooledServer s, String error) {
+        s.unreachable = true;
+        evictIdleConnections();
+        publications.connectionLost(s, error);
+    }
+
+    /**
+     * Closes every idle keep-alive connection: after a server process died its connections are still pooled,
+     * and OkHttp would reuse them (without retrying, as configured) for the next requests and probes.
+     */
+    private void evictIdleConnections() {
+        http.connectionPool().evictAll();
     }
 
     /** Open HTTP connections (idle and in use) kept by the pool's HTTP/1.1 keep-alive connection pool. */

@@ -5,6 +5,7 @@ package org.prime4j.client.pool;
  *
  * @param breakerState CLOSED (serving), OPEN (taken out), HALF_OPEN (being probed), ...
  * @param staleWeights true when the server missed the last weight reload and so does not serve samples
+ * @param staleReason why the server is stale (null when it is not)
  * @param retries attempts on this server that failed and were retried (here or elsewhere)
  * @param tokensPerSecond completion tokens over the wall time since this server's first request
  */
@@ -20,4 +21,5 @@ public record ServerStats(
         double meanLatencyMs,
         double maxLatencyMs,
         double tokensPerSecond,
-        String lastError) {}
+        String lastError,
+        String staleReason) {}

@@ -12,6 +12,13 @@ interface PolicyPublisher {
     /** Publishes the policy after {@code step}; returns the directory the servers loaded. */
     Path publish(int step) throws Exception;
 
+    /**
+     * Makes sure every policy server holds the run's initial policy before the first step samples (a remote server
+     * may still hold another run's weights). LoRA needs nothing: each step loads its adapter under a new name.
+     */
+    default void adoptInitial() throws Exception {
+    }
+
     /** The {@code model} rollouts must request: null for the servers' only model, else the adapter's name. */
     default String servedModel() {
         return null;

@@ -38,6 +38,16 @@ public final class PrimeTraining {
     private PrimeTraining() {}
 
     public static TrainingSummary run(TrainConfig config, RunOptions options) throws IOException {
+        return run(config, options, ServerSet::start);
+    }
+
+    /** How the servers of a run are started (tests stop and restart them). */
+    @FunctionalInterface
+    interface ServerStarter {
+        ServerSet start(TrainConfig config) throws IOException;
+    }
+
+    static TrainingSummary run(TrainConfig config, RunOptions options, ServerStarter starter) throws IOException {
         TrainConfig cfg = withOverrides(config, options);
         Optional<Path> latest = checkOutputDirectory(cfg, options);
         PrintStream log = options.progress();
@@ -60,7 +70,7 @@ public final class PrimeTraining {
             try (TrainedModels models = TrainedModels.load(cfg);
                  PolicyTrainer policy = models.policyTrainer(cfg.policy());
                  PrmTrainer prm = models.prmTrainer(cfg.prm());
-                 ServerSet servers = ServerSet.start(cfg)) {
+                 ServerSet servers = starter.start(cfg)) {
                 Parts parts = new Parts(cfg, train, held, servers, scorer, policy, prm);
                 return loop(parts, options, Start.from(parts, options.resume() ? latest : Optional.empty()));
             }
@@ -145,6 +155,13 @@ public final class PrimeTraining {
             stepper.setPublished(StepClock.once(first, Phase.PUBLISH,
                     () -> publisher.publish(first)));
             log.println("prime4j train: resumed from " + start.checkpoint() + " (step " + first + ")");
+        } else if (first == 0) {
+            // Remote servers may hold anything (another run's weights): each one proves it holds the initial
+            // policy by its probe, or is reloaded with it. (An async resume reloads its sampler's weights itself.)
+            StepClock.once(first, Phase.PUBLISH, () -> {
+                publisher.adoptInitial();
+                return null;
+            });
         }
         HeldOutEval eval = p.held() == null ? null
                 : new HeldOutEval(p.held().items(), cfg.data().evalLimit(), cfg.rollout().maxTokens());
@@ -207,7 +224,17 @@ public final class PrimeTraining {
             return new AdapterPublisher(weights, p.policy().adapter(), p.servers().policy());
         }
         WeightPublisher full = new WeightPublisher(weights, p.cfg().run().publishDtype(), p.cfg().model().policy());
-        return step -> full.publish(step, p.policy().model(), p.servers().policy());
+        return new PolicyPublisher() {
+            @Override
+            public Path publish(int step) throws Exception {
+                return full.publish(step, p.policy().model(), p.servers().policy());
+            }
+
+            @Override
+            public void adoptInitial() throws Exception {
+                full.adopt(p.cfg().model().policy(), p.policy().model(), p.servers().policy());
+            }
+        };
     }
 
     /**

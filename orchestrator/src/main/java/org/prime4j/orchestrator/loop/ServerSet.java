@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.prime4j.client.RolloutClient;
 import org.prime4j.client.pool.PoolConfig;
 import org.prime4j.orchestrator.config.ServerRole;
@@ -17,6 +19,7 @@ import org.prime4j.server.launch.LaunchConfig;
 import org.prime4j.server.launch.LaunchConfigReader;
 import org.prime4j.server.launch.RunningServer;
 import org.prime4j.server.launch.VllmLauncher;
+import org.prime4j.server.model.ServingModel;
 
 /**
  * The policy and reference servers of a run and the clients that talk to them. Embedded servers run in this
@@ -26,16 +29,35 @@ import org.prime4j.server.launch.VllmLauncher;
  */
 public final class ServerSet implements AutoCloseable {
 
+    /** How an embedded server's model is loaded; tests wrap it (a model that records or ignores reloads). */
+    @FunctionalInterface
+    interface EmbeddedModels {
+        ServingModel load(String role, int index, Path dir) throws IOException;
+    }
+
+    private static final EmbeddedModels DJL = (role, index, dir) -> DjlServingModel.load(dir, null);
+
+    private final EmbeddedModels loader;
     private final List<AutoCloseable> clients = new ArrayList<>();
     private final List<AutoCloseable> servers = new ArrayList<>();
     private final List<AutoCloseable> models = new ArrayList<>();
+    /** The embedded servers by role, in pool order, for tests that stop and restart one. */
+    private final Map<String, List<Embedded>> embedded = new HashMap<>();
     private RolloutClient policy;
     private RolloutClient reference;
 
-    private ServerSet() {}
+    private record Embedded(EmbeddedServer server, ServingModel model, Path dir, ServerOptions options) {}
+
+    private ServerSet(EmbeddedModels loader) {
+        this.loader = loader;
+    }
 
     public static ServerSet start(TrainConfig config) throws IOException {
-        ServerSet set = new ServerSet();
+        return start(config, DJL);
+    }
+
+    static ServerSet start(TrainConfig config, EmbeddedModels loader) throws IOException {
+        ServerSet set = new ServerSet(loader);
         try {
             ServersSection s = config.servers();
             int batch = config.rollout().requestBatchSize();
@@ -63,7 +85,7 @@ public final class ServerSet implements AutoCloseable {
      * ones, as {@code role} says; {@code pool} carries everything but the base URLs. {@link #reference()} is null.
      */
     public static ServerSet policyOnly(ServerRole role, Path modelDir, PoolConfig.Builder pool) throws IOException {
-        ServerSet set = new ServerSet();
+        ServerSet set = new ServerSet(DJL);
         try {
             set.policy = RolloutClient.open(pool.role("policy").baseUrls(set.urls("policy", role, modelDir, null))
                     .apiKeyEnv(role.apiKeyEnv()).build());
@@ -94,17 +116,23 @@ public final class ServerSet implements AutoCloseable {
             default: {
                 List<String> urls = new ArrayList<>();
                 for (int i = 0; i < r.count(); i++) {
-                    DjlServingModel model;
+                    ServingModel model;
                     try {
-                        model = DjlServingModel.load(modelDir, null);
+                        model = loader.load(role, i, modelDir);
                     } catch (IOException | RuntimeException e) {
                         throw new IOException("cannot start the embedded " + role + " server on " + modelDir + ": "
                                 + e.getMessage(), e);
                     }
                     models.add(model);
-                    EmbeddedServer server = EmbeddedServer.start(model,
-                            ServerOptions.loopback(role).withMaxBatchSize(r.maxBatchSize()).withLora(loraRank != null));
+                    ServerOptions options = ServerOptions.loopback(role).withMaxBatchSize(r.maxBatchSize())
+                            .withLora(loraRank != null);
+                    if (loraRank != null && loraRank > options.maxLoraRank()) {
+                        options = options.withMaxLoraRank(loraRank);
+                    }
+                    EmbeddedServer server = EmbeddedServer.start(model, options);
                     servers.add(server);
+                    embedded.computeIfAbsent(role, k -> new ArrayList<>()).add(new Embedded(server, model, modelDir,
+                            options));
                     urls.add(server.baseUrl().toString());
                 }
                 return urls;
@@ -134,6 +162,27 @@ public final class ServerSet implements AutoCloseable {
 
     public RolloutClient reference() {
         return reference;
+    }
+
+    /** Stops embedded server {@code index} of {@code role} and frees its model, as a crash would (tests). */
+    void stopEmbedded(String role, int index) {
+        Embedded e = embedded.get(role).get(index);
+        e.server().close();
+        e.model().close();
+    }
+
+    /**
+     * Starts embedded server {@code index} of {@code role} again on its old port, with a fresh model loaded from
+     * the directory it first served: a restarted process holds its initial weights, not the run's (tests).
+     */
+    void restartEmbedded(String role, int index) throws IOException {
+        Embedded e = embedded.get(role).get(index);
+        ServingModel model = loader.load(role, index, e.dir());
+        ServerOptions o = e.options();
+        EmbeddedServer server = EmbeddedServer.start(model, o.withPort(e.server().port()));
+        embedded.get(role).set(index, new Embedded(server, model, e.dir(), o));
+        servers.add(server);
+        models.add(model);
     }
 
     /** Clients first, then servers, then the models they served. */
