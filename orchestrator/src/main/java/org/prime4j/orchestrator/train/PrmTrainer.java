@@ -60,8 +60,8 @@ public final class PrmTrainer extends ModelTrainer implements PrmStepper {
         }
         float[][] rewardLogprobs = settings.update() == PrmUpdate.AFTER ? trainLogprobs
                 : OptimizedModel.withoutGradient(() -> forward(batch, false));
-        double loss = meanLoss(ImplicitPrm.logRatios(trainLogprobs == null ? rewardLogprobs : trainLogprobs, ref),
-                batch);
+        double[][] preQ = ImplicitPrm.logRatios(trainLogprobs == null ? rewardLogprobs : trainLogprobs, ref);
+        double loss = meanLoss(preQ, batch);
         double[][] q = ImplicitPrm.logRatios(rewardLogprobs, ref);
         double[] logits = new double[q.length];
         long tokens = 0;
@@ -71,7 +71,14 @@ public final class PrmTrainer extends ModelTrainer implements PrmStepper {
         }
         int[] pairs = new int[2];
         double accuracy = pairwiseAccuracy(logits, batch, groupSize, pairs);
-        return new PrmResult(q, logits, loss, accuracy, pairs[1], gradNorm, tokens);
+        double[] preLogits = logits;
+        if (settings.update() == PrmUpdate.BEFORE) {
+            preLogits = new double[preQ.length];
+            for (int i = 0; i < preQ.length; i++) {
+                preLogits[i] = ImplicitPrm.outcomeLogit(preQ[i], settings.beta());
+            }
+        }
+        return new PrmResult(q, logits, loss, accuracy, pairs[1], gradNorm, tokens, preLogits);
     }
 
     private double meanLoss(double[][] q, List<TrainSample> batch) {
