@@ -81,6 +81,19 @@ public final class PrmTrainer extends ModelTrainer implements PrmStepper {
         return new PrmResult(q, logits, loss, accuracy, pairs[1], gradNorm, tokens, preLogits);
     }
 
+    /**
+     * The frozen PRM's q_t = log pi_phi - log pi_ref of every response (no update, no gradient): what an
+     * offline probe ranks on held-out responses between updates. Every sample needs reference log-probs.
+     */
+    public double[][] logRatios(List<TrainSample> batch) {
+        validate(batch, batch == null || batch.isEmpty() ? 1 : batch.size());
+        float[][] ref = new float[batch.size()][];
+        for (int i = 0; i < ref.length; i++) {
+            ref[i] = batch.get(i).refLogprobs();
+        }
+        return ImplicitPrm.logRatios(OptimizedModel.withoutGradient(() -> forward(batch, false)), ref);
+    }
+
     private double meanLoss(double[][] q, List<TrainSample> batch) {
         double sum = 0;
         for (int i = 0; i < q.length; i++) {
