@@ -50,9 +50,12 @@ public final class PrmProbe {
      * @param maxTokens   response budget
      * @param temperature rollout temperature (the loop's is 1)
      * @param savePrm     whether to write the trained PRM to {@code out/prm}
+     * @param samples     a previous probe's samples.json to reuse instead of sampling (null: sample); it must
+     *                    come from the same {@code model}, which stays pi_ref and the PRM's start
      */
     public record Options(Path model, Path data, int prompts, int k, int epochs, double heldOut, int miniBatch,
-                          PrmSettings prm, int maxTokens, double temperature, long seed, Path out, boolean savePrm) {
+                          PrmSettings prm, int maxTokens, double temperature, long seed, Path out, boolean savePrm,
+                          Path samples) {
 
         public Options {
             if (prompts < 2 || k < 2 || epochs < 0 || miniBatch < k || maxTokens < 1) {
@@ -90,13 +93,20 @@ public final class PrmProbe {
 
     public static Result run(Options o, PrintStream log) throws IOException, ServerException {
         DjlRuntime.offline();
-        List<PromptItem> items = new ArrayList<>(PromptDataset.read(o.data(), PromptDataset.Options.TASKS));
-        Collections.shuffle(items, new Random(o.seed()));
-        if (items.size() > o.prompts()) {
-            items = items.subList(0, o.prompts());
-        }
         long t0 = System.nanoTime();
-        ProbeSamples all = ProbeSamples.collect(o.model(), items, o.k(), o.maxTokens(), o.temperature(), o.seed());
+        Files.createDirectories(o.out());
+        ProbeSamples all;
+        if (o.samples() != null) {
+            all = ProbeSamples.read(o.samples());
+        } else {
+            List<PromptItem> items = new ArrayList<>(PromptDataset.read(o.data(), PromptDataset.Options.TASKS));
+            Collections.shuffle(items, new Random(o.seed()));
+            if (items.size() > o.prompts()) {
+                items = items.subList(0, o.prompts());
+            }
+            all = ProbeSamples.collect(o.model(), items, o.k(), o.maxTokens(), o.temperature(), o.seed());
+            all.write(o.out().resolve("samples.json"));
+        }
         double sampleSeconds = (System.nanoTime() - t0) / 1e9;
         int held = Math.max(1, (int) Math.round(all.groups() * o.heldOut()));
         if (held >= all.groups()) {
@@ -104,9 +114,14 @@ public final class PrmProbe {
         }
         ProbeSamples test = all.groups(0, held);
         ProbeSamples train = all.groups(held, all.groups());
-        log.printf(Locale.ROOT, "bench prm: %d prompts x %d sampled in %.1f s; train %d responses (accuracy %.3f),"
-                        + " held-out %d (accuracy %.3f)%n", all.groups(), o.k(), sampleSeconds, train.samples().size(),
+        log.printf(Locale.ROOT, "bench prm: %d prompts x %d %s in %.1f s; train %d responses (accuracy %.3f),"
+                        + " held-out %d (accuracy %.3f)%n", all.groups(), all.k(),
+                o.samples() != null ? "read from " + o.samples() : "sampled", sampleSeconds, train.samples().size(),
                 mean(train.outcomes()), test.samples().size(), mean(test.outcomes()));
+        if (o.miniBatch() < all.k()) {
+            throw new IllegalArgumentException("--mini-batch " + o.miniBatch() + " is less than one group of "
+                    + all.k());
+        }
         PrmSettings settings = o.prm().withUpdate(PrmUpdate.AFTER);
         double beta = settings.beta();
         List<Epoch> epochs = new ArrayList<>();
@@ -115,7 +130,7 @@ public final class PrmProbe {
             epochs.add(new Epoch(0, 0, Double.NaN, 0, ProbeScores.of(test, prm.logRatios(test.samples()), beta)));
             log.println(header());
             log.println(row(epochs.get(0)));
-            int groupsPerStep = Math.max(1, o.miniBatch() / o.k());
+            int groupsPerStep = Math.max(1, o.miniBatch() / all.k());
             Random order = new Random(o.seed() + 1);
             for (int e = 1; e <= o.epochs(); e++) {
                 long te = System.nanoTime();
@@ -128,7 +143,7 @@ public final class PrmProbe {
                 int updates = 0;
                 for (int from = 0; from < groups.size(); from += groupsPerStep) {
                     ProbeSamples mini = train.select(groups.subList(from, Math.min(groups.size(), from + groupsPerStep)));
-                    PrmResult r = prm.step(mini.samples(), o.k());
+                    PrmResult r = prm.step(mini.samples(), all.k());
                     if (!Double.isFinite(r.loss())) {
                         throw new IllegalStateException("epoch " + e + ": the PRM loss is " + r.loss()
                                 + " (lower --lr)");
@@ -147,7 +162,6 @@ public final class PrmProbe {
         }
         Result result = new Result(o, train.samples().size(), test.samples().size(), mean(train.outcomes()),
                 mean(test.outcomes()), sampleSeconds, epochs, prmDir);
-        Files.createDirectories(o.out());
         JSON.writeValue(o.out().resolve("probe.json").toFile(), result);
         ProbePlot.write(o.out().resolve("probe.png"), result);
         return result;

@@ -17,8 +17,8 @@ final class ProbePlot {
 
     static void write(Path png, PrmProbe.Result r) throws IOException {
         PrmProbe.Options o = r.options();
-        String title = String.format(Locale.ROOT, "implicit PRM probe: %s, beta %s, lr %s, %d x %d responses",
-                o.model().getFileName(), o.prm().beta(), o.prm().lr(), o.prompts(), o.k());
+        String title = String.format(Locale.ROOT, "implicit PRM probe: %s, beta %s, lr %s, %d train / %d held-out responses",
+                o.model().getFileName(), o.prm().beta(), o.prm().lr(), r.trainResponses(), r.heldOutResponses());
         XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle("epoch")
                 .yAxisTitle("held-out value").build();
         chart.getStyler().setMarkerSize(5);

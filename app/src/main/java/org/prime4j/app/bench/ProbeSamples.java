@@ -54,6 +54,20 @@ record ProbeSamples(List<TrainSample> samples, List<List<String>> tokens, List<L
         return new ProbeSamples(s, t, r, k);
     }
 
+    /** Writes the samples (JSON) so that other PRM settings can be probed on the very same responses. */
+    void write(java.nio.file.Path file) throws IOException {
+        PrmProbe.JSON.writeValue(file.toFile(), this);
+    }
+
+    static ProbeSamples read(java.nio.file.Path file) throws IOException {
+        try {
+            return PrmProbe.JSON.readValue(file.toFile(), ProbeSamples.class);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--samples " + file + ": not a probe's samples.json ("
+                    + e.getMessage().lines().findFirst().orElse("") + ")", e);
+        }
+    }
+
     double[] outcomes() {
         return samples.stream().mapToDouble(TrainSample::outcome).toArray();
     }

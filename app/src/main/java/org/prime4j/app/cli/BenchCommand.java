@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
             BenchVerifyCommand.class,
             BenchServeCommand.class,
             BenchClientCommand.class,
-            BenchPrmCommand.class
+            BenchPrmCommand.class,
+            BenchPrimeVsRlooCommand.class
         })
 final class BenchCommand implements Runnable {
 

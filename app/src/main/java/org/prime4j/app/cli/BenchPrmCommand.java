@@ -79,6 +79,10 @@ final class BenchPrmCommand implements Callable<Integer> {
     @Option(names = "--no-save-prm", description = "Do not write the trained PRM.")
     boolean noSave;
 
+    @Option(names = "--samples", paramLabel = "FILE", description = "Reuse a previous probe's samples.json (same"
+            + " --model) instead of sampling: other PRM settings on the very same responses.")
+    Path samples;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -89,7 +93,11 @@ final class BenchPrmCommand implements Callable<Integer> {
                     + " (no config.json)");
             return 2;
         }
-        if (d == null || !Files.isRegularFile(d)) {
+        if (samples != null && !Files.isRegularFile(samples)) {
+            err.println("prime4j bench prm: --samples " + samples + " does not exist");
+            return 2;
+        }
+        if (samples == null && (d == null || !Files.isRegularFile(d))) {
             err.println("prime4j bench prm: --data " + (d != null ? d : DATA) + " does not exist");
             return 2;
         }
@@ -98,7 +106,7 @@ final class BenchPrmCommand implements Callable<Integer> {
         try {
             o = new PrmProbe.Options(m, d, prompts, k, epochs, heldOut, miniBatch,
                     new PrmSettings(lr, beta, null, microBatch, maxGradNorm, null), maxTokens, temperature, seed, dir,
-                    !noSave);
+                    !noSave, samples);
         } catch (FieldError e) {
             err.println("prime4j bench prm: --" + e.field().replace('_', '-') + " " + e.getMessage());
             return 2;

@@ -25,7 +25,7 @@ class PrmProbeTest {
         ArithmeticModel.createRandom(model, ArithmeticModel.config(1, 16, 2), 2);
         Path out = dir.resolve("probe");
         PrmProbe.Options o = new PrmProbe.Options(model, dir.resolve(ArithmeticData.TRAIN), 8, 2, 2, 0.25, 4,
-                new PrmSettings(1e-2, 0.5, null, 8, 1.0, null), 8, 1.0, 1, out, true);
+                new PrmSettings(1e-2, 0.5, null, 8, 1.0, null), 8, 1.0, 1, out, true, null);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         PrmProbe.Result r = PrmProbe.run(o, new PrintStream(log, true));
         assertThat(r.epochs()).hasSize(3);
@@ -44,14 +44,20 @@ class PrmProbeTest {
             assertThat(saved.toHost().get("model.norm.weight").toFloatArray())
                     .isNotEqualTo(start.toHost().get("model.norm.weight").toFloatArray());
         }
-        assertThat(log.toString()).contains("bench prm: 8 prompts x 2");
+        assertThat(log.toString()).contains("bench prm: 8 prompts x 2 sampled");
+        // the same responses again from samples.json: the same untrained scores, the same first epoch
+        PrmProbe.Result again = PrmProbe.run(new PrmProbe.Options(model, null, 0 + 8, 2, 1, 0.25, 4,
+                new PrmSettings(1e-2, 0.5, null, 8, 1.0, null), 8, 1.0, 1, dir.resolve("again"), false,
+                out.resolve("samples.json")), new PrintStream(log, true));
+        assertThat(again.epochs().get(1).heldOut()).isEqualTo(r.epochs().get(1).heldOut());
+        assertThat(again.prm()).isNull();
     }
 
     @Test
     void badOptionsAreRefusedByName() {
         assertThatThrownBy(() -> new PrmProbe.Options(Path.of("m"), Path.of("d"), 8, 2, 1, 1.5, 4,
-                PrmSettings.defaults(), 8, 1.0, 0, Path.of("o"), false)).hasMessageContaining("--held-out");
+                PrmSettings.defaults(), 8, 1.0, 0, Path.of("o"), false, null)).hasMessageContaining("--held-out");
         assertThatThrownBy(() -> new PrmProbe.Options(Path.of("m"), Path.of("d"), 8, 4, 1, 0.5, 2,
-                PrmSettings.defaults(), 8, 1.0, 0, Path.of("o"), false)).hasMessageContaining("mini-batch >= k");
+                PrmSettings.defaults(), 8, 1.0, 0, Path.of("o"), false, null)).hasMessageContaining("mini-batch >= k");
     }
 }
