@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
             BenchVerifyCommand.class,
             BenchServeCommand.class,
             BenchClientCommand.class,
-            BenchAsyncCommand.class
+            BenchAsyncCommand.class,
+            BenchPrmCommand.class,
+            BenchPrimeVsRlooCommand.class
         })
 final class BenchCommand implements Runnable {
 

@@ -131,7 +131,7 @@ final class PrimeStep {
         // 10: publish the new weights (or LoRA adapter) to every policy server
         published = clock.time(Phase.PUBLISH, () -> publisher.publish(step));
 
-        return new StepMetrics(step, epoch, batch.stats(), mean(outcomes(samples)), PrmStats.of(prmStep),
+        return new StepMetrics(step, epoch, batch.stats(), mean(outcomes(samples)), PrmStats.of(prmStep, samples),
                 Spread.of(rewards), advantage, PolicyStats.of(update), Double.NaN, clock.seconds());
     }
 

@@ -13,6 +13,15 @@ package org.prime4j.orchestrator.train;
  * @param pairs            how many such pairs there were
  * @param gradNorm         global gradient norm before clipping; NaN when there was no update
  * @param tokens           response tokens in the batch
+ * @param preUpdateLogits  per response, the outcome logit before this step's update (the same array as
+ *                         {@code outcomeLogits} except for {@code before}): what the online diagnostics rank
  */
 public record PrmResult(double[][] q, double[] outcomeLogits, double loss, double pairwiseAccuracy, int pairs,
-                        double gradNorm, long tokens) {}
+                        double gradNorm, long tokens, double[] preUpdateLogits) {
+
+    /** A result whose logits are the pre-update ones ({@code after}, {@code none}). */
+    public PrmResult(double[][] q, double[] outcomeLogits, double loss, double pairwiseAccuracy, int pairs,
+                     double gradNorm, long tokens) {
+        this(q, outcomeLogits, loss, pairwiseAccuracy, pairs, gradNorm, tokens, outcomeLogits);
+    }
+}

@@ -66,8 +66,8 @@ public final class PrmTrainer extends ModelTrainer implements PrmStepper {
         }
         float[][] rewardLogprobs = settings.update() == PrmUpdate.AFTER ? trainLogprobs
                 : OptimizedModel.withoutGradient(() -> forward(batch, false));
-        double loss = meanLoss(ImplicitPrm.logRatios(trainLogprobs == null ? rewardLogprobs : trainLogprobs, ref),
-                batch);
+        double[][] preQ = ImplicitPrm.logRatios(trainLogprobs == null ? rewardLogprobs : trainLogprobs, ref);
+        double loss = meanLoss(preQ, batch);
         double[][] q = ImplicitPrm.logRatios(rewardLogprobs, ref);
         double[] logits = new double[q.length];
         long tokens = 0;
@@ -77,7 +77,27 @@ public final class PrmTrainer extends ModelTrainer implements PrmStepper {
         }
         int[] pairs = new int[2];
         double accuracy = pairwiseAccuracy(logits, batch, groupSize, pairs);
-        return new PrmResult(q, logits, loss, accuracy, pairs[1], gradNorm, tokens);
+        double[] preLogits = logits;
+        if (settings.update() == PrmUpdate.BEFORE) {
+            preLogits = new double[preQ.length];
+            for (int i = 0; i < preQ.length; i++) {
+                preLogits[i] = ImplicitPrm.outcomeLogit(preQ[i], settings.beta());
+            }
+        }
+        return new PrmResult(q, logits, loss, accuracy, pairs[1], gradNorm, tokens, preLogits);
+    }
+
+    /**
+     * The frozen PRM's q_t = log pi_phi - log pi_ref of every response (no update, no gradient): what an
+     * offline probe ranks on held-out responses between updates. Every sample needs reference log-probs.
+     */
+    public double[][] logRatios(List<TrainSample> batch) {
+        validate(batch, batch == null || batch.isEmpty() ? 1 : batch.size());
+        float[][] ref = new float[batch.size()][];
+        for (int i = 0; i < ref.length; i++) {
+            ref[i] = batch.get(i).refLogprobs();
+        }
+        return ImplicitPrm.logRatios(OptimizedModel.withoutGradient(() -> forward(batch, false)), ref);
     }
 
     private double meanLoss(double[][] q, List<TrainSample> batch) {

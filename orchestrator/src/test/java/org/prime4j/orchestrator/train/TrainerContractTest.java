@@ -143,6 +143,7 @@ class TrainerContractTest {
         try (CausalLM m = model(); PrmTrainer prm = new PrmTrainer(m, settings(PrmUpdate.AFTER))) {
             PrmResult r = prm.step(batch, 2);
             assertClose(r.q(), frozen, 1e-6);
+            assertThat(r.preUpdateLogits()).isSameAs(r.outcomeLogits());
             assertThat(r.gradNorm()).isPositive();
             assertThat(prm.steps()).isEqualTo(1);
             // the update moved the model: the next forward pass differs
@@ -151,6 +152,10 @@ class TrainerContractTest {
         try (CausalLM m = model(); PrmTrainer prm = new PrmTrainer(m, settings(PrmUpdate.BEFORE))) {
             PrmResult r = prm.step(batch, 2);
             assertThat(maxDiff(r.q(), frozen)).isGreaterThan(1e-3);
+            // the online diagnostics rank the pre-update logits in every order
+            for (int i = 0; i < frozen.length; i++) {
+                assertThat(r.preUpdateLogits()[i]).isCloseTo(ImplicitPrm.outcomeLogit(frozen[i], 0.05), within(1e-6));
+            }
             try (PrmTrainer look = new PrmTrainer(m, settings(PrmUpdate.NONE))) {
                 assertClose(r.q(), look.step(batch, 2).q(), 1e-6);
             }
