@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
             BenchTrainerCommand.class,
             BenchVerifyCommand.class,
             BenchServeCommand.class,
-            BenchClientCommand.class
+            BenchClientCommand.class,
+            BenchMemoryCommand.class
         })
 final class BenchCommand implements Runnable {
 

@@ -169,13 +169,7 @@ public final class CausalLM implements AutoCloseable {
     public Map<String, HostTensor> toHost() {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         if (half != null) {
-            for (Map.Entry<String, long[]> e : ParamNames.shapes(config).entrySet()) {
-                try (NDManager scratch = manager.newSubManager()) {
-                    out.put(e.getKey(), HostTensor.ofFloats(e.getKey(), e.getValue(),
-                            half.widen(scratch, e.getKey()).toFloatArray()));
-                }
-            }
-            return out;
+            return half.toHost();
         }
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             out.put(e.getKey(), HostTensor.ofFloats(e.getKey(), e.getValue().getShape().getShape(),
@@ -339,28 +333,11 @@ public final class CausalLM implements AutoCloseable {
         h = rmsNorm(h, weight(call, ParamNames.FINAL_NORM));
         String head = config.tieWordEmbeddings() ? ParamNames.EMBED : ParamNames.LM_HEAD;
         if (half != null) {
-            return slicedHead(call, h, head);
+            return half.head(call, h, head);
         }
         NDArray logits = linear(h, weight(call, head), null);
         return compute == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
     }
-
-    /** Rows of the frozen head widened a slice at a time; logits slices concatenated over the vocabulary. */
-    private NDArray slicedHead(NDManager call, NDArray h, String head) {
-        long vocab = config.vocabSize();
-        long rowsPerSlice = Math.max(1, HEAD_SLICE_ELEMENTS / config.hiddenSize());
-        NDList parts = new NDList();
-        for (long from = 0; from < vocab; from += rowsPerSlice) {
-            try (NDManager scope = call.newSubManager()) {
-                parts.add(linear(h, half.widenRowRange(scope, head, from, Math.min(vocab, from + rowsPerSlice)),
-                        null));
-            }
-        }
-        return parts.size() == 1 ? parts.head() : ai.djl.ndarray.NDArrays.concat(parts, -1);
-    }
-
-    /** FP32 elements of one widened head slice (64 Mi elements, 256 MiB). */
-    private static final long HEAD_SLICE_ELEMENTS = 1L << 26;
 
     private NDArray layer(NDManager call, int i, NDArray h, NDArray cos, NDArray sin, NDArray bias,
                           KvCache cache, FusedProjections fused) {

@@ -1,6 +1,8 @@
 package org.prime4j.model.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -28,6 +30,8 @@ import org.prime4j.model.io.HostTensor;
 public final class HalfWeights implements AutoCloseable {
 
     private static final int BLOCK = 1 << 16;
+    /** FP32 elements of one widened head slice (64 Mi elements, 256 MiB). */
+    private static final long HEAD_SLICE_ELEMENTS = 1L << 26;
 
     private final DType dtype;
     private final NDManager manager;
@@ -196,6 +200,35 @@ public final class HalfWeights implements AutoCloseable {
     public long[] shape(String name) {
         require(name);
         return shapes.get(name).clone();
+    }
+
+    /**
+     * An output projection {@code h W^T} over a frozen (vocab x d) matrix, widened a slice of rows at a time;
+     * the slices' logits are concatenated over the vocabulary.
+     */
+    NDArray head(NDManager call, NDArray h, String name) {
+        long vocab = shapes.get(name)[0];
+        long rowsPerSlice = Math.max(1, HEAD_SLICE_ELEMENTS / shapes.get(name)[1]);
+        NDList parts = new NDList();
+        for (long from = 0; from < vocab; from += rowsPerSlice) {
+            try (NDManager scope = call.newSubManager()) {
+                parts.add(CausalLM.linear(h, widenRowRange(scope, name, from, Math.min(vocab, from + rowsPerSlice)),
+                        null));
+            }
+        }
+        return parts.size() == 1 ? parts.head() : NDArrays.concat(parts, -1);
+    }
+
+    /** Every tensor widened to FP32 host arrays, one at a time. */
+    Map<String, HostTensor> toHost() {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            try (NDManager scratch = manager.newSubManager()) {
+                out.put(e.getKey(), HostTensor.ofFloats(e.getKey(), e.getValue(),
+                        widen(scratch, e.getKey()).toFloatArray()));
+            }
+        }
+        return out;
     }
 
     /** Rows {@code ids} of a 2-D tensor (an embedding lookup) as FP32 (ids.length x columns) on {@code m}. */
