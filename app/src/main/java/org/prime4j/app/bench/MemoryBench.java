@@ -138,7 +138,7 @@ public final class MemoryBench {
     /** The formula alone (no process overhead) for a micro-batch of {@code tokens}, GiB per part. */
     public static String predictions(List<String> shapes, int rank, List<String> targets, int tokens) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "tokens %d, LoRA rank %d on %s; GiB, without the process's own ~1 GiB%n", tokens, rank,
+                "tokens %d, LoRA rank %d on %s; GiB, without the process itself (the bench measures it: JVM + libtorch)%n", tokens, rank,
                 String.join(",", targets)));
         sb.append("| shape | params | mode | weights | grads | AdamW moments | activations | total |\n");
         sb.append("|---|---|---|---|---|---|---|---|\n");
