@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
             BenchClientCommand.class,
             BenchAsyncCommand.class,
             BenchPrmCommand.class,
-            BenchPrimeVsRlooCommand.class
+            BenchPrimeVsRlooCommand.class,
+            BenchMemoryCommand.class
         })
 final class BenchCommand implements Runnable {
 

@@ -149,6 +149,12 @@ public final class LoraAdapter implements ProjectionAdapter, AutoCloseable {
         this.training = training;
     }
 
+    /** False while dropout is applied (training with lora_dropout > 0): each call draws a new mask. */
+    @Override
+    public boolean deterministic() {
+        return !(training && config.dropout() > 0);
+    }
+
     @Override
     public NDArray delta(String module, NDArray x) {
         NDArray la = a.get(module);
@@ -158,8 +164,9 @@ public final class LoraAdapter implements ProjectionAdapter, AutoCloseable {
         NDArray lb = b.get(module);
         if (x.getDataType() != la.getDataType()) {
             if (la.hasGradient()) {
-                throw new UnsupportedOperationException("LoRA training needs a FLOAT32 base model; the input of "
-                        + module + " is " + x.getDataType());
+                throw new UnsupportedOperationException("LoRA training needs a FLOAT32 base model (or a frozen "
+                        + "16-bit base, CausalLM.frozen, which computes in FLOAT32); the input of " + module + " is "
+                        + x.getDataType());
             }
             // Inference on a half-precision base: cast the factors (DJL casts are not differentiable).
             la = la.toType(x.getDataType(), false);

@@ -42,9 +42,16 @@ public final class CausalLM implements AutoCloseable {
     private final Map<String, NDArray> params = new LinkedHashMap<>();
     private final Rope rope;
     private final DataType compute;
+    /** Non-null for a frozen 16-bit base: then {@link #params} is empty and layers widen their weights. */
+    private final HalfWeights half;
     private ProjectionAdapter adapter;
 
     private CausalLM(ModelConfig config, Device device, DataType compute) {
+        this(config, device, compute, null);
+    }
+
+    private CausalLM(ModelConfig config, Device device, DataType compute,
+                     java.util.function.Function<NDManager, HalfWeights> frozen) {
         if (compute != DataType.FLOAT32 && compute != DataType.FLOAT16) {
             throw new IllegalArgumentException("compute dtype must be FLOAT32 or FLOAT16, got " + compute);
         }
@@ -52,6 +59,43 @@ public final class CausalLM implements AutoCloseable {
         this.manager = DjlRuntime.pytorch().newBaseManager(device);
         this.rope = new Rope(config.headDim(), config.ropeTheta(), config.ropeScaling());
         this.compute = compute;
+        HalfWeights w = null;
+        if (frozen != null) {
+            try {
+                w = frozen.apply(manager);
+            } catch (RuntimeException e) {
+                manager.close();
+                throw e;
+            }
+        }
+        this.half = w;
+    }
+
+    /**
+     * A frozen base held in 16 bits ({@link HalfWeights}) on the CPU, computing in FP32: each layer's weights
+     * are widened when the layer runs and freed after it, so the FP32 copy never exceeds one layer (plus a
+     * slice of the output head). Nothing in it is trainable; train adapters over it ({@link #setAdapter}),
+     * with {@link LayerCheckpointing} so that autograd does not keep every layer's widened weights.
+     */
+    public static CausalLM frozen(ModelConfig config, java.util.function.Function<NDManager, HalfWeights> weights) {
+        return new CausalLM(config, Device.cpu(), DataType.FLOAT32, weights);
+    }
+
+    /** A frozen base from an HF directory in its 16-bit dtype (F16 when config.json says float16, else BF16). */
+    public static CausalLM loadFrozen(Path dir) throws IOException {
+        try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
+            DType dtype = "float16".equals(ckpt.config().torchDtype()) ? DType.F16 : DType.BF16;
+            Map<String, HostTensor> tensors = new LinkedHashMap<>();
+            for (String name : ckpt.tensorNames()) {
+                tensors.put(name, ckpt.tensor(name));
+            }
+            return frozen(ckpt.config(), m -> HalfWeights.fromHost(ckpt.config(), tensors, dtype, m));
+        }
+    }
+
+    /** The 16-bit store of a frozen base, or null for an ordinary (FP32-parameter) model. */
+    public HalfWeights frozenWeights() {
+        return half;
     }
 
     /** Gaussian(0, std) weights from a seeded host RNG (same seed, same model everywhere); norms 1, biases 0. */
@@ -95,6 +139,9 @@ public final class CausalLM implements AutoCloseable {
      * nothing changes unless all do. Not safe while another thread runs a forward pass on this model.
      */
     public void loadHost(Map<String, HostTensor> tensors) {
+        if (half != null) {
+            throw new UnsupportedOperationException("a frozen 16-bit base is not reloaded in place; build a new one");
+        }
         Map<String, long[]> shapes = ParamNames.shapes(config);
         for (String name : tensors.keySet()) {
             if (!shapes.containsKey(name)) {
@@ -121,6 +168,9 @@ public final class CausalLM implements AutoCloseable {
     /** Copies every parameter to the host, keyed by HF name, in checkpoint order. */
     public Map<String, HostTensor> toHost() {
         Map<String, HostTensor> out = new LinkedHashMap<>();
+        if (half != null) {
+            return half.toHost();
+        }
         for (Map.Entry<String, NDArray> e : params.entrySet()) {
             out.put(e.getKey(), HostTensor.ofFloats(e.getKey(), e.getValue().getShape().getShape(),
                     e.getValue().toFloatArray()));
@@ -177,6 +227,9 @@ public final class CausalLM implements AutoCloseable {
 
     /** Marks every base parameter trainable (full fine-tuning) or frozen (LoRA, inference). */
     public void setTrainable(boolean trainable) {
+        if (trainable && half != null) {
+            throw new UnsupportedOperationException("a frozen 16-bit base is not trainable; train an adapter over it");
+        }
         if (trainable && compute != DataType.FLOAT32) {
             throw new UnsupportedOperationException("training needs FLOAT32 compute; this model computes in "
                     + compute + " (DJL's dtype casts are not differentiable, so FP16 master-weight training is "
@@ -222,22 +275,66 @@ public final class CausalLM implements AutoCloseable {
             throw new IllegalArgumentException("forward inputs do not match " + rows + " x " + cols
                     + " tokens with " + past + " cached");
         }
-        NDArray[] rot = rope.tables(call, positions, rows, cols);
-        NDArray cos = cast(rot[0]);
-        NDArray sin = cast(rot[1]);
-        NDArray bias = cast(AttentionMask.additive(call, rows, cols, keys, keyMask, compute));
-        NDArray tokens = call.create(ids, new Shape(rows, cols));
-        NDArray h = tokens.getNDArrayInternal()
-                .embedding(tokens, weight(call, ParamNames.EMBED), SparseFormat.DENSE).singletonOrThrow();
-        FusedProjections fused = cache == null ? null : fusedFor(cache);
+        NDArray[] tables = tables(call, positions, rows, cols, keyMask, keys);
+        NDArray h = embed(call, ids, rows, cols);
+        FusedProjections fused = cache == null || half != null ? null : fusedFor(cache);
         for (int i = 0; i < config.numHiddenLayers(); i++) {
-            h = layer(call, i, h, cos, sin, bias, cache, fused);
+            if (half == null) {
+                h = layer(call, i, h, tables[0], tables[1], tables[2], cache, fused);
+            } else if (cache == null) {
+                h = block(call, i, h, tables);
+            } else {
+                // The widened weights die with the scope; the activations (and the cache) stay on call.
+                try (NDManager weights = call.newSubManager()) {
+                    h = layer(weights, i, h, tables[0], tables[1], tables[2], cache, null);
+                }
+            }
         }
         if (lastOnly && cols > 1) {
             h = h.get(new NDIndex(":, -1:"));
         }
+        return head(call, h);
+    }
+
+    /** Rotary cos and sin and the additive attention mask, in compute precision. */
+    NDArray[] tables(NDManager call, int[] positions, int rows, int cols, int[] keyMask, int keys) {
+        NDArray[] rot = rope.tables(call, positions, rows, cols);
+        return new NDArray[] {cast(rot[0]), cast(rot[1]),
+            cast(AttentionMask.additive(call, rows, cols, keys, keyMask, compute))};
+    }
+
+    /** Token embeddings (rows, cols, hidden); a frozen base widens only the rows it looks up. */
+    NDArray embed(NDManager call, long[] ids, int rows, int cols) {
+        if (half != null) {
+            return half.widenRows(call, ParamNames.EMBED, ids).reshape(rows, cols, config.hiddenSize());
+        }
+        NDArray tokens = call.create(ids, new Shape(rows, cols));
+        return tokens.getNDArrayInternal()
+                .embedding(tokens, weight(call, ParamNames.EMBED), SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /**
+     * Decoder layer i of a cache-free pass in its own scope: its widened weights and intermediates live there
+     * and are released when it closes (autograd keeps what backward needs); the output moves to h's manager.
+     */
+    NDArray block(NDManager call, int i, NDArray h, NDArray[] tables) {
+        NDManager home = h.getManager();
+        try (NDManager scope = call.newSubManager()) {
+            // 0 + h puts the input on the scope and, unlike duplicate() (a no-grad clone), keeps the graph.
+            NDArray in = scope.zeros(new Shape(), h.getDataType()).add(h);
+            NDArray out = layer(scope, i, in, tables[0], tables[1], tables[2], null, null);
+            out.attach(home);
+            return out;
+        }
+    }
+
+    /** Final RMSNorm and the output head: FP32 logits (rows, cols, vocab). */
+    NDArray head(NDManager call, NDArray h) {
         h = rmsNorm(h, weight(call, ParamNames.FINAL_NORM));
         String head = config.tieWordEmbeddings() ? ParamNames.EMBED : ParamNames.LM_HEAD;
+        if (half != null) {
+            return half.head(call, h, head);
+        }
         NDArray logits = linear(h, weight(call, head), null);
         return compute == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
     }
@@ -354,7 +451,7 @@ public final class CausalLM implements AutoCloseable {
 
     private NDArray project(NDManager call, int layer, String proj, NDArray x) {
         String module = ParamNames.projection(layer, proj);
-        NDArray b = params.containsKey(module + ".bias") ? weight(call, module + ".bias") : null;
+        NDArray b = hasParameter(module + ".bias") ? weight(call, module + ".bias") : null;
         NDArray y = linear(x, weight(call, module + ".weight"), b);
         if (adapter != null) {
             NDArray delta = adapter.delta(module, x);
@@ -377,6 +474,9 @@ public final class CausalLM implements AutoCloseable {
 
     /** The parameter in compute precision; an FP16 copy lives in the call's manager, not the model's. */
     private NDArray weight(NDManager call, String name) {
+        if (half != null) {
+            return half.widen(call, name);
+        }
         NDArray p = params.get(name);
         if (compute == DataType.FLOAT32) {
             return p;
@@ -384,6 +484,10 @@ public final class CausalLM implements AutoCloseable {
         NDArray c = p.toType(compute, false);
         c.attach(call);
         return c;
+    }
+
+    private boolean hasParameter(String name) {
+        return half != null ? half.has(name) : params.containsKey(name);
     }
 
     private NDArray cast(NDArray a) {

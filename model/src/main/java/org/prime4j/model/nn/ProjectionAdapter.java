@@ -10,4 +10,9 @@ public interface ProjectionAdapter {
 
     /** The correction for module {@code module} applied to input x, or null when the module is not adapted. */
     NDArray delta(String module, NDArray x);
+
+    /** Whether two calls with the same input give the same output (activation checkpointing needs it). */
+    default boolean deterministic() {
+        return true;
+    }
 }

@@ -20,7 +20,12 @@ public final class TokenLogprobs {
      * Inside a GradientCollector the result carries the graph back to the parameters (and any adapter).
      */
     public static NDArray compute(CausalLM model, NDManager call, PaddedBatch batch) {
-        return ofTargets(call, nextTokenLogprobs(model.logits(call, batch)), batch).squeeze(2);
+        return ofLogits(call, model.logits(call, batch), batch);
+    }
+
+    /** As {@link #compute}, from logits (rows, width, vocab) already computed (e.g. by a checkpointed pass). */
+    public static NDArray ofLogits(NDManager call, NDArray logits, PaddedBatch batch) {
+        return ofTargets(call, nextTokenLogprobs(logits), batch).squeeze(2);
     }
 
     /** log-softmax of the logits at columns 0..width-2: (rows, width - 1, vocab). */
