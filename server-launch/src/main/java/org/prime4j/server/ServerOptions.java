@@ -78,11 +78,6 @@ public record ServerOptions(
                 limits, maxLoraRank, disconnectCheckMillis);
     }
 
-    public ServerOptions withMaxLoraRank(int rank) {
-        return new ServerOptions(host, port, apiKey, servedModelName, enableLora, maxBatchSize, maxLogprobs,
-                httpThreads, limits, rank, disconnectCheckMillis);
-    }
-
     /** These options on another port (a restarted server keeps everything else). */
     public ServerOptions withPort(int newPort) {
         return new ServerOptions(host, newPort, apiKey, servedModelName, enableLora, maxBatchSize, maxLogprobs,
