@@ -28,7 +28,7 @@ final class Intervals {
         if (s.equals("\\mathbb{R}") || s.equals("\\emptyset")) {
             return true;
         }
-        Optional<MathEquivalence.Group> g = MathEquivalence.Group.parse(s);
+        Optional<AnswerGroup> g = AnswerGroup.parse(s);
         return g.isPresent() && (g.get().ordered() && g.get().items().size() == 2 || g.get().open().isEmpty()
                 && Latex.splitTopLevel(s, "\\cup").size() > 1);
     }

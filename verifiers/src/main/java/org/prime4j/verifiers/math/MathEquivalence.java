@@ -130,8 +130,8 @@ public final class MathEquivalence {
             return pr.isPresent() && gr.isPresent() && relationsEqual(pr.get(), gr.get(), percent, depth)
                     ? Optional.of("relation") : Optional.empty();
         }
-        Optional<Group> pg = Group.parse(p);
-        Optional<Group> gg = Group.parse(g);
+        Optional<AnswerGroup> pg = AnswerGroup.parse(p);
+        Optional<AnswerGroup> gg = AnswerGroup.parse(g);
         if (pg.isPresent() || gg.isPresent()) {
             return pg.isPresent() && gg.isPresent() && groupsEqual(pg.get(), gg.get(), percent, depth)
                     ? Optional.of(gg.get().kind()) : Optional.empty();
@@ -261,7 +261,7 @@ public final class MathEquivalence {
         return SymjaCas.proportional(prr.get().subtract(pl.get()), grr.get().subtract(gl.get()), !symmetric, casLimit);
     }
 
-    private boolean groupsEqual(Group p, Group g, boolean percent, int depth) {
+    private boolean groupsEqual(AnswerGroup p, AnswerGroup g, boolean percent, int depth) {
         if (p.items().size() != g.items().size()) {
             return false;
         }
@@ -282,8 +282,8 @@ public final class MathEquivalence {
         }
         if (p.ordered() || g.ordered()) {
             // "3, 5" for the pair "(3, 5)": the items in their order; a bare list cannot say an interval is half-open.
-            Group tuple = p.ordered() ? p : g;
-            Group other = p.ordered() ? g : p;
+            AnswerGroup tuple = p.ordered() ? p : g;
+            AnswerGroup other = p.ordered() ? g : p;
             if (!other.list() || !tuple.open().equals("(") || !tuple.close().equals(")")) {
                 return false;
             }
@@ -366,57 +366,6 @@ public final class MathEquivalence {
                 n += Latex.splitTopLevel(s, op).size() - 1;
             }
             return n;
-        }
-    }
-
-    /**
-     * A collection answer: a tuple or interval ({@code ordered}, with its brackets), a set
-     * {@code \{...\}}, a bare comma list, {@code a \pm b}, or a union of intervals (all unordered).
-     */
-    record Group(String open, String close, List<String> items, boolean ordered, boolean list) {
-
-        Group(String open, String close, List<String> items, boolean ordered) {
-            this(open, close, items, ordered, false);
-        }
-
-        boolean isSet() {
-            return open.equals("\\{");
-        }
-
-        String kind() {
-            return ordered ? (open.equals(close) || open.equals("(") && close.equals(")") ? "tuple" : "interval") : "set";
-        }
-
-        static Optional<Group> parse(String s) {
-            List<String> union = Latex.splitTopLevel(s, "\\cup");
-            if (union.size() > 1) {
-                return Optional.of(new Group("", "", union, false));
-            }
-            if (s.startsWith("\\{") && s.endsWith("\\}") && Latex.isOneGroup(s)) {
-                String inner = s.substring(2, s.length() - 2);
-                return Optional.of(new Group("\\{", "\\}", inner.isBlank() ? List.of() : Latex.splitTopLevel(inner, ","), false));
-            }
-            if (s.length() >= 2 && "([".indexOf(s.charAt(0)) >= 0 && ")]".indexOf(s.charAt(s.length() - 1)) >= 0
-                    && Latex.isOneGroup(s)) {
-                List<String> items = Latex.splitTopLevel(s.substring(1, s.length() - 1), ",");
-                if (items.size() >= 2) {
-                    return Optional.of(new Group(s.substring(0, 1), s.substring(s.length() - 1), items, true));
-                }
-            }
-            List<String> bare = Latex.splitTopLevel(s, ",");
-            if (bare.size() >= 2) {
-                return Optional.of(new Group("", "", bare, false, true));
-            }
-            List<String> pm = Latex.splitTopLevel(s, "\\pm");
-            if (pm.size() == 2 && !pm.get(1).isBlank()) {
-                String b = pm.get(1).strip();
-                if (pm.get(0).isBlank()) {
-                    return Optional.of(new Group("", "", List.of(b, Intervals.negate(b)), false));
-                }
-                String a = pm.get(0).strip();
-                return Optional.of(new Group("", "", List.of(a + "+" + b, a + "-(" + b + ")"), false));
-            }
-            return Optional.empty();
         }
     }
 }

@@ -89,7 +89,7 @@ public final class MathVerifier implements Verifier {
 
     /** Whether an answer is written as several values (a list, set, tuple, interval or {@code \\pm}). */
     private static boolean isCollection(String answer) {
-        return MathEquivalence.Group.parse(AnswerNormalizer.normalize(answer)).isPresent();
+        return AnswerGroup.parse(AnswerNormalizer.normalize(answer)).isPresent();
     }
 
     /** Loads the computer-algebra system (about a second, more on a busy machine) ahead of the first item. */
