@@ -241,17 +241,24 @@ public final class BatchScheduler implements AutoCloseable {
     private void runBatches(List<Generate> gens, List<Score> scores) {
         if (!gens.isEmpty()) {
             batchObserver.accept(gens.size());
+            List<GeneratedSequence> out = null;
+            Throwable failure = null;
             try {
-                List<GeneratedSequence> out = model.generate(gens.stream().map(Generate::request).toList());
+                out = model.generate(gens.stream().map(Generate::request).toList());
                 checkSize(out, gens.size());
-                for (int i = 0; i < gens.size(); i++) {
-                    gens.get(i).result().complete(out.get(i));
-                }
             } catch (RuntimeException | Error e) {
                 LOG.error("generation batch of {} failed", gens.size(), e);
-                gens.forEach(g -> g.result().completeExceptionally(e));
-            } finally {
-                activeSequences.addAndGet(-gens.size());
+                failure = e;
+            }
+            // The count drops before anyone hears of the result: a caller that has its sequences never sees
+            // them still counted as active.
+            activeSequences.addAndGet(-gens.size());
+            for (int i = 0; i < gens.size(); i++) {
+                if (failure != null) {
+                    gens.get(i).result().completeExceptionally(failure);
+                } else {
+                    gens.get(i).result().complete(out.get(i));
+                }
             }
             gens.clear();
         }
@@ -298,8 +305,8 @@ public final class BatchScheduler implements AutoCloseable {
     private void fail(List<? extends Work> work, RuntimeException why) {
         for (Work w : work) {
             if (w instanceof Generate g) {
-                g.result().completeExceptionally(why);
                 activeSequences.decrementAndGet();
+                g.result().completeExceptionally(why);
             } else if (w instanceof Score s) {
                 s.result().completeExceptionally(why);
             } else if (w instanceof Control c) {
