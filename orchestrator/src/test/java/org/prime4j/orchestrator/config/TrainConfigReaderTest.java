@@ -288,6 +288,13 @@ class TrainConfigReaderTest {
                 prm: {lora: {}}
                 """, "run.yaml"));
         assertEquals("model.prm", twoBases.field(), twoBases.getMessage());
+        ConfigException async = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                policy: {lora: {}}
+                prm: {lora: {}}
+                run: {async: true}
+                """, "run.yaml"));
+        assertEquals("run.async", async.field(), async.getMessage());
+        assertTrue(async.getMessage().contains("not supported with LoRA"), async.getMessage());
         ConfigException full = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
                 servers: {reference: {same_as_policy: true}}
                 """, "run.yaml"));
