@@ -1,12 +1,8 @@
 package org.prime4j.app.bench;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -16,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import org.prime4j.orchestrator.metrics.NanAsNull;
 import org.prime4j.client.protocol.ServerException;
 import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.io.DType;
@@ -86,8 +83,7 @@ public final class PrmProbe {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .registerModule(new SimpleModule().addSerializer(Double.class, new NanAsNull())
-                    .addSerializer(double.class, new NanAsNull()));
+            .registerModule(NanAsNull.module());
 
     private PrmProbe() {}
 
@@ -190,21 +186,5 @@ public final class PrmProbe {
             s += x;
         }
         return v.length == 0 ? Double.NaN : s / v.length;
-    }
-
-    /** JSON has no NaN: a metric without a value is null. */
-    private static final class NanAsNull extends StdSerializer<Double> {
-        NanAsNull() {
-            super(Double.class);
-        }
-
-        @Override
-        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-            if (v == null || !Double.isFinite(v)) {
-                g.writeNull();
-            } else {
-                g.writeNumber(v);
-            }
-        }
     }
 }

@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.prime4j.model.config.ModelConfig;
@@ -56,21 +55,9 @@ public final class HalfWeights implements AutoCloseable {
                                        NDManager parent) {
         HalfWeights w = new HalfWeights(config, dtype, parent);
         try {
-            for (String name : tensors.keySet()) {
-                if (!w.shapes.containsKey(name)) {
-                    throw new IllegalArgumentException("tensor " + name + " is not a parameter of this "
-                            + config.architecture().hfName + " config");
-                }
-            }
+            ParamNames.requireExactly(config, tensors);
             for (Map.Entry<String, long[]> e : w.shapes.entrySet()) {
                 HostTensor t = tensors.get(e.getKey());
-                if (t == null) {
-                    throw new IllegalArgumentException("checkpoint lacks tensor " + e.getKey());
-                }
-                if (!Arrays.equals(t.shape(), e.getValue())) {
-                    throw new IllegalArgumentException("tensor " + e.getKey() + " has shape "
-                            + Arrays.toString(t.shape()) + ", config implies " + Arrays.toString(e.getValue()));
-                }
                 ShortBuffer dst = w.allocate(e.getKey(), t.numel());
                 float[] block = new float[BLOCK];
                 for (long done = 0; done < t.numel(); done += BLOCK) {

@@ -1,10 +1,12 @@
 package org.prime4j.model.nn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.prime4j.model.config.ModelConfig;
+import org.prime4j.model.io.HostTensor;
 
 /** Hugging Face tensor names and shapes of a Qwen2 / Qwen3 / Llama checkpoint; the one place that spells them. */
 public final class ParamNames {
@@ -89,5 +91,30 @@ public final class ParamNames {
             n += k;
         }
         return n;
+    }
+
+    /**
+     * Checks that {@code tensors} are exactly the parameters of {@code config} with their shapes, before anything
+     * is loaded, so a bad checkpoint changes nothing. Returns the shapes by name.
+     */
+    public static Map<String, long[]> requireExactly(ModelConfig config, Map<String, HostTensor> tensors) {
+        Map<String, long[]> shapes = shapes(config);
+        for (String name : tensors.keySet()) {
+            if (!shapes.containsKey(name)) {
+                throw new IllegalArgumentException("tensor " + name + " is not a parameter of this "
+                        + config.architecture().hfName + " config (expected e.g. " + EMBED + ")");
+            }
+        }
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            HostTensor t = tensors.get(e.getKey());
+            if (t == null) {
+                throw new IllegalArgumentException("checkpoint lacks tensor " + e.getKey());
+            }
+            if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new IllegalArgumentException("tensor " + e.getKey() + " has shape "
+                        + Arrays.toString(t.shape()) + ", config implies " + Arrays.toString(e.getValue()));
+            }
+        }
+        return shapes;
     }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -65,23 +64,7 @@ final class WeightStore {
         if (half != null) {
             throw new UnsupportedOperationException("a frozen 16-bit base is not reloaded in place; build a new one");
         }
-        Map<String, long[]> shapes = ParamNames.shapes(config);
-        for (String name : tensors.keySet()) {
-            if (!shapes.containsKey(name)) {
-                throw new IllegalArgumentException("tensor " + name + " is not a parameter of this "
-                        + config.architecture().hfName + " config (expected e.g. " + ParamNames.EMBED + ")");
-            }
-        }
-        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-            HostTensor t = tensors.get(e.getKey());
-            if (t == null) {
-                throw new IllegalArgumentException("checkpoint lacks tensor " + e.getKey());
-            }
-            if (!Arrays.equals(t.shape(), e.getValue())) {
-                throw new IllegalArgumentException("tensor " + e.getKey() + " has shape "
-                        + Arrays.toString(t.shape()) + ", config implies " + Arrays.toString(e.getValue()));
-            }
-        }
+        Map<String, long[]> shapes = ParamNames.requireExactly(config, tensors);
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             set(e.getKey(), tensors.get(e.getKey()).toFloatArray(), e.getValue());
         }

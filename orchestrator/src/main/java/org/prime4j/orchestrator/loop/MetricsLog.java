@@ -1,12 +1,8 @@
 package org.prime4j.orchestrator.loop;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializerProvider;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.prime4j.orchestrator.metrics.NanAsNull;
 import org.prime4j.orchestrator.metrics.EventFile;
 
 /**
@@ -27,8 +24,7 @@ public final class MetricsLog implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .registerModule(new SimpleModule().addSerializer(Double.class, new NanAsNull())
-                    .addSerializer(double.class, new NanAsNull()));
+            .registerModule(NanAsNull.module());
 
     private final BufferedWriter out;
     private final EventFile tensorboard;
@@ -97,21 +93,6 @@ public final class MetricsLog implements AutoCloseable {
         } finally {
             if (tensorboard != null) {
                 tensorboard.close();
-            }
-        }
-    }
-
-    private static final class NanAsNull extends StdSerializer<Double> {
-        NanAsNull() {
-            super(Double.class);
-        }
-
-        @Override
-        public void serialize(Double v, JsonGenerator g, SerializerProvider p) throws IOException {
-            if (v == null || !Double.isFinite(v)) {
-                g.writeNull();
-            } else {
-                g.writeNumber(v);
             }
         }
     }
