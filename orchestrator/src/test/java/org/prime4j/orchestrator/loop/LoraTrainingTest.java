@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.prime4j.client.RolloutClient;
 import org.prime4j.client.ScoreMode;
+import org.prime4j.client.WeightProbe;
 import org.prime4j.client.pool.PoolConfig;
 import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.lora.LoraAdapter;
@@ -199,7 +200,9 @@ class LoraTrainingTest {
         try (ServerSet servers = ServerSet.start(cfg)) {
             assertSame(servers.policy(), servers.reference(), "one fleet: the reference client is the policy's");
             assertEquals(1, servers.policy().stats().size(), "one embedded server (servers.policy.count 1)");
-            servers.policy().loadLora("probe", adapterDir);
+            // Published as a run publishes it, checked by the probe against the trainer's log-probs.
+            servers.policy().publishLora("probe", adapterDir, m -> false,
+                    new WeightProbe(PROBE_PROMPT, PROBE_RESPONSE, adapterLp, 1e-4));
             float[] viaAdapter = servers.policy().score(List.of(PROBE_PROMPT), List.of(PROBE_RESPONSE),
                     ScoreMode.PROMPT_LOGPROBS, "probe").get(0);
             float[] reference = servers.reference().score(List.of(PROBE_PROMPT), List.of(PROBE_RESPONSE)).get(0);
