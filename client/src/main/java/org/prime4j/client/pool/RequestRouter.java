@@ -4,6 +4,7 @@ import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -64,6 +65,7 @@ final class RequestRouter {
                 .maxAttempts(r.maxAttempts())
                 .intervalBiFunction(interval)
                 .retryOnException(e -> e instanceof ServerException se && se.retryable()
+                        && !(se.getCause() instanceof DeadlinePassed) // the request's time is up
                         && !Thread.currentThread().isInterrupted()) // an abandoned request stops retrying
                 .failAfterMaxAttempts(false)
                 .build();
@@ -110,12 +112,20 @@ final class RequestRouter {
         Set<PooledServer> failedOn = new HashSet<>();
         List<String> trail = new ArrayList<>();
         AtomicInteger attempts = new AtomicInteger();
-        // One wait for a usable server per request, not per attempt: attempts that each waited the whole
-        // request timeout made a phase outlive it several times over.
+        // One deadline per request, not per attempt: the wait for a usable server and every attempt's call take
+        // what is left of it, so a request ends within the request timeout plus the one back-off slept before
+        // the attempt that finds it passed (attempts that each got the whole timeout made it outlive it ~2x).
         long deadline = System.nanoTime() + config.requestTimeout().toNanos();
         try {
             return Retry.decorateCheckedSupplier(retry, () -> {
                 int attempt = attempts.incrementAndGet();
+                if (attempt > 1 && deadline - System.nanoTime() <= 0) {
+                    ServerException passed = new ServerException(config.role() + " pool",
+                            ServerException.Kind.TIMEOUT, "request timeout " + config.requestTimeout()
+                                    + " passed before attempt " + attempt, new DeadlinePassed());
+                    trail.add(passed.getMessage());
+                    throw passed;
+                }
                 PooledServer s;
                 try {
                     s = acquire(failedOn, deadline);
@@ -124,9 +134,10 @@ final class RequestRouter {
                     throw e;
                 }
                 long t0 = System.nanoTime();
+                long budget = Math.max(1, deadline - t0);
                 s.metrics.started();
                 try {
-                    T value = call.apply(s.client);
+                    T value = call.apply(s.client.withCallTimeout(Duration.ofNanos(budget)));
                     long nanos = System.nanoTime() - t0;
                     s.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
                     s.metrics.succeeded(nanos, tokens.applyAsLong(value));
@@ -142,7 +153,11 @@ final class RequestRouter {
                     if (e.kind() == ServerException.Kind.CONNECTION) {
                         connectionLost.accept(s, e.getMessage());
                     }
-                    if (e.serverFault()) {
+                    // A timeout is the server's fault only when it had at least half the request timeout: an
+                    // attempt cut short by its request's deadline says little about the server.
+                    boolean cutShort = e.kind() == ServerException.Kind.TIMEOUT
+                            && budget < config.requestTimeout().toNanos() / 2;
+                    if (e.serverFault() && !cutShort) {
                         s.breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
                     } else {
                         s.breaker.releasePermission();
@@ -245,6 +260,15 @@ final class RequestRouter {
             capacity.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Marks the failure of an attempt that found its request's deadline passed: not retried. */
+    private static final class DeadlinePassed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        DeadlinePassed() {
+            super("request deadline passed", null, false, false);
         }
     }
 }
