@@ -155,13 +155,17 @@ class PoolFaultTest {
     }
 
     @Test
-    void aServerThatStallsPastTheTimeoutIsLeftForAnother() throws ServerException {
-        // BAD stalls far longer than the test may run, so only the request timeout can end the first attempt;
-        // the timeout leaves GOOD ample time to answer on a loaded machine.
-        reconnect(stubs.config().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+    void aServerThatStallsUsesUpItsRequestsTimeAndIsBlamedForIt() {
+        // BAD stalls far longer than the test may run, so only the request timeout can end the attempt. The
+        // request has one deadline: the stalled attempt took all of it, so the request fails at its deadline
+        // (plus at most one back-off) instead of starting a fresh timeout on GOOD (RequestDeadlineTest times it).
+        reconnect(stubs.config().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2)));
         stubs.completions(BAD, fixture("completions_return_token_ids.json").withFixedDelay(600_000));
-        Rollouts r = sampleOne();
-        assertRetriedOnGoodServer(r, "timeout");
+        assertThatThrownBy(this::sampleOne).isInstanceOfSatisfying(ServerException.class, e -> assertThat(
+                e.getMessage()).contains(stubs.url(BAD)).contains("timeout").contains("passed before attempt 2"));
+        assertThat(stats(BAD).failures()).isEqualTo(1);
+        assertThat(client.pool().breakerFailures(stubs.url(BAD))).as("it had the whole timeout").isEqualTo(1);
+        assertThat(stats(GOOD).requests()).isZero();
     }
 
     @Test
