@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.prime4j.client.protocol.ServerException;
@@ -42,14 +43,20 @@ final class RequestRouter {
     private int waitingForServer;
 
     private final BiConsumer<PooledServer, String> connectionLost;
+    private final BiPredicate<PooledServer, ServerException> lostPublished;
 
-    /** @param connectionLost told of every attempt whose connection broke (the process may have restarted) */
+    /**
+     * @param connectionLost told of every attempt whose connection broke (the process may have restarted)
+     * @param lostPublished true when a failure shows the server lost a publication (it is then stale)
+     */
     RequestRouter(PoolConfig config, List<PooledServer> servers, Retry retry,
-            BiConsumer<PooledServer, String> connectionLost) {
+            BiConsumer<PooledServer, String> connectionLost,
+            BiPredicate<PooledServer, ServerException> lostPublished) {
         this.config = config;
         this.servers = servers;
         this.retry = retry;
         this.connectionLost = connectionLost;
+        this.lostPublished = lostPublished;
     }
 
     static RetryConfig retryConfig(RetrySettings r) {
@@ -152,6 +159,14 @@ final class RequestRouter {
                     s.metrics.failed(nanos, e.getMessage());
                     if (e.kind() == ServerException.Kind.CONNECTION) {
                         connectionLost.accept(s, e.getMessage());
+                    }
+                    if (lostPublished.test(s, e)) {
+                        // Not this request's fault nor the server's health: another server holds the state.
+                        s.breaker.releasePermission();
+                        failedOn.add(s);
+                        trail.add(e.getMessage());
+                        throw new ServerException(s.url(), ServerException.Kind.NO_SERVER, e.status(),
+                                "no longer holds what was published: " + e.getMessage(), null, e);
                     }
                     // A timeout is the server's fault only when it had at least half the request timeout: an
                     // attempt cut short by its request's deadline says little about the server.
