@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.function.Predicate;
 import org.prime4j.client.pool.BroadcastOutcome;
 import org.prime4j.client.pool.PoolConfig;
 import org.prime4j.client.pool.Publication;
@@ -269,44 +269,62 @@ public final class RolloutClient implements AutoCloseable {
 
     /** The probe's response log-probs as {@code s} computes them ({@code prompt_logprobs}, temperature 1). */
     private static float[] probeLogprobs(VllmServerClient s, WeightProbe probe) throws ServerException {
+        return probeLogprobs(s, probe, null);
+    }
+
+    /** The same with {@code model} (a LoRA adapter's name; null: the server's base model). */
+    private static float[] probeLogprobs(VllmServerClient s, WeightProbe probe, String model) throws ServerException {
         int[] seq = Arrays.copyOf(probe.prompt(), probe.prompt().length + probe.response().length);
         System.arraycopy(probe.response(), 0, seq, probe.prompt().length, probe.response().length);
         List<int[]> sequences = List.of(seq);
-        CompletionRequest request = new CompletionRequest(sequences, null, 1, 1.0, 1.0, null, 1, null, 1, false, 0L,
+        CompletionRequest request = new CompletionRequest(sequences, model, 1, 1.0, 1.0, null, 1, null, 1, false, 0L,
                 null, null, false, true, false);
         return responseLogprobs(s.baseUrl(), s.complete(request), List.of(probe.prompt()), sequences,
                 ScoreMode.PROMPT_LOGPROBS).get(0);
     }
 
-    /** Loads a LoRA adapter (PEFT directory) under {@code name} on every server. */
-    public void loadLora(String name, Path adapterDir) throws ServerException {
+    /** The publication key of the policy's LoRA adapter. */
+    public static final String LORA = "lora";
+
+    /**
+     * Makes the LoRA adapter in {@code adapterDir} (PEFT layout), served as {@code name}, what every server must
+     * hold, like {@link #reloadWeights(Path, WeightProbe)}: on each server the adapter is loaded (an adapter of
+     * that name left by an earlier process is unloaded first: vLLM refuses a name twice), then every adapter
+     * {@code superseded} accepts is unloaded, then {@code probe} scores the fixed probe with {@code model: name}.
+     * A server that fails any of it is stale and out of every request until the pool has caught it up (a
+     * restarted server holds no adapter: the catch-up loads the current one). Succeeds when one server holds it.
+     *
+     * @param superseded the served models to unload once {@code name} is loaded (older adapters of the run)
+     * @param probe null: no check
+     */
+    public List<BroadcastOutcome> publishLora(String name, Path adapterDir, Predicate<String> superseded,
+            WeightProbe probe) throws ServerException {
         String path = adapterDir.toAbsolutePath().toString();
-        failUnlessAll("load_lora_adapter " + name, pool.broadcast("load_lora_adapter", s -> {
+        Publication p = new Publication(LORA, name, s -> {
+            List<String> before = s.models();
+            if (before.contains(name)) {
+                unloadIfPresent(s, name);
+            }
             s.loadLoraAdapter(name, path, pool.config().reloadTimeout());
+            for (String m : before) {
+                if (!m.equals(name) && superseded.test(m)) {
+                    unloadIfPresent(s, m);
+                }
+            }
             return null;
-        }), "adapter missing there");
+        }, probe == null ? null : s -> probe.mismatch(probeLogprobs(s, probe, name)));
+        return pool.publish("load_lora_adapter " + name, p, false);
     }
 
-    /** Unloads the LoRA adapter {@code name} on every server. */
-    public void unloadLora(String name) throws ServerException {
-        failUnlessAll("unload_lora_adapter " + name, pool.broadcast("unload_lora_adapter", s -> {
+    /** An adapter that is already gone (the server restarted, or another unload won) is what was wanted. */
+    private void unloadIfPresent(VllmServerClient s, String name) throws ServerException {
+        try {
             s.unloadLoraAdapter(name, pool.config().reloadTimeout());
-            return null;
-        }), "adapter still loaded there");
-    }
-
-    private static void failUnlessAll(String operation, List<BroadcastOutcome> outcomes, String consequence)
-            throws ServerException {
-        List<BroadcastOutcome> failed = outcomes.stream().filter(o -> !o.ok()).toList();
-        if (failed.isEmpty()) {
-            return;
+        } catch (ServerException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
         }
-        ServerException first = failed.get(0).error();
-        throw new ServerException(failed.stream().map(BroadcastOutcome::server).collect(Collectors.joining(", ")),
-                first.kind(), first.status(), operation + " acknowledged by " + (outcomes.size() - failed.size())
-                        + " of " + outcomes.size() + " servers (" + consequence + "): "
-                        + failed.stream().map(o -> o.error().getMessage()).collect(Collectors.joining(" | ")),
-                null, first);
     }
 
     public List<ServerStats> stats() {

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.prime4j.client.pool.BroadcastOutcome;
 import org.prime4j.client.pool.PoolConfig;
 import org.prime4j.client.pool.RetrySettings;
 import org.prime4j.client.pool.ServerPool;
@@ -159,28 +160,40 @@ class RolloutClientTest {
     }
 
     @Test
-    void loraLoadAndUnloadReachTheServer() throws ServerException {
+    void aLoraPublishLoadsTheNewAdapterThenUnloadsTheOlderOnesAGoneOneIsFine() throws ServerException {
+        server.stubFor(get("/v1/models").willReturn(fixture("models.json"))); // base + policy-step-12
         server.stubFor(post("/v1/load_lora_adapter").willReturn(aResponse().withStatus(200)
-                .withBody("Success: LoRA adapter 'policy-step-12' added successfully.")));
-        server.stubFor(post("/v1/unload_lora_adapter").willReturn(aResponse().withStatus(200)));
-        client.loadLora("policy-step-12", Path.of("/adapters/step-12"));
-        client.unloadLora("policy-step-12");
+                .withBody("Success: LoRA adapter 'policy-step-13' added successfully.")));
+        // As after a restart or a concurrent unload: vLLM's 404 for a name it does not hold.
+        server.stubFor(post("/v1/unload_lora_adapter").willReturn(aResponse().withStatus(404).withBody(
+                "{\"object\":\"error\",\"message\":\"The lora adapter 'policy-step-12' cannot be found.\","
+                        + "\"type\":\"NotFoundError\",\"param\":null,\"code\":404}")));
+        List<BroadcastOutcome> out = client.publishLora("policy-step-13", Path.of("/adapters/step-13"),
+                m -> m.startsWith("policy-step-"), null);
+        assertThat(out).allMatch(BroadcastOutcome::ok);
+        assertThat(client.pool().held(RolloutClient.LORA)).containsValue("policy-step-13");
         server.verify(postRequestedFor(urlEqualTo("/v1/load_lora_adapter")).withRequestBody(equalToJson(
-                "{\"lora_name\":\"policy-step-12\",\"lora_path\":\"/adapters/step-12\"}")));
+                "{\"lora_name\":\"policy-step-13\",\"lora_path\":\"/adapters/step-13\"}")));
+        server.verify(1, postRequestedFor(urlEqualTo("/v1/unload_lora_adapter")));
         server.verify(postRequestedFor(urlEqualTo("/v1/unload_lora_adapter")).withRequestBody(equalToJson(
                 "{\"lora_name\":\"policy-step-12\"}")));
     }
 
     @Test
-    void loraLoadFailureNamesTheServer() {
+    void aLoraPublishThatReachesNoServerFailsNamingIt() {
+        server.stubFor(get("/v1/models").willReturn(fixture("models.json")));
         server.stubFor(post("/v1/load_lora_adapter").willReturn(aResponse().withStatus(400).withBody(
-                "{\"object\":\"error\",\"message\":\"The lora adapter 'x' has already been loaded.\","
+                "{\"object\":\"error\",\"message\":\"Invalid path: no adapter_config.json\","
                         + "\"type\":\"InvalidUserInput\",\"param\":null,\"code\":400}")));
-        assertThatThrownBy(() -> client.loadLora("x", Path.of("/adapters/x")))
-                .isInstanceOfSatisfying(ServerException.class, e -> {
-                    assertThat(e.server()).isEqualTo("http://127.0.0.1:" + server.port());
-                    assertThat(e.getMessage()).contains("already been loaded").contains("0 of 1");
-                });
+        PoolConfig quick = client.pool().config().toBuilder().reloadTimeout(Duration.ofMillis(300)).build();
+        try (RolloutClient c = new RolloutClient(new ServerPool(quick, ApiKey.of("sk-test-secret")))) {
+            assertThatThrownBy(() -> c.publishLora("x", Path.of("/adapters/x"), m -> false, null))
+                    .isInstanceOfSatisfying(ServerException.class, e -> {
+                        assertThat(e.server()).isEqualTo("http://127.0.0.1:" + server.port());
+                        assertThat(e.getMessage()).contains("load_lora_adapter x").contains("reached none of the 1")
+                                .contains("no adapter_config.json");
+                    });
+        }
     }
 
     @Test

@@ -199,6 +199,26 @@ final class Publications {
         changed.run();
     }
 
+    /**
+     * A 404 that names the current version of a publication (vLLM: "The model `policy-step-3` does not exist.")
+     * means the server lost it, as a restarted server loses its LoRA adapters without a broken connection (a
+     * fresh connection after the old ones were evicted): stale until caught up. True when that is the case.
+     */
+    boolean lostPublished(PooledServer s, ServerException e) {
+        if (e.status() != 404 || e.getMessage() == null) {
+            return false;
+        }
+        for (Publication p : current()) {
+            if (e.getMessage().contains("`" + p.version() + "`") || e.getMessage().contains("'" + p.version() + "'")) {
+                s.held.remove(p.key());
+                markStale(s, "it answered 404 for the current " + p.key() + " " + p.version()
+                        + " (restarted?); it is reloaded before it serves");
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A broken connection may mean a restarted process that holds its initial weights, not ours. */
     void connectionLost(PooledServer s, String error) {
         if (any()) {

@@ -4,6 +4,7 @@ import io.github.resilience4j.core.IntervalBiFunction;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
+import java.util.function.BiPredicate;
 import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.prime4j.client.protocol.ServerException;
@@ -41,14 +43,20 @@ final class RequestRouter {
     private int waitingForServer;
 
     private final BiConsumer<PooledServer, String> connectionLost;
+    private final BiPredicate<PooledServer, ServerException> lostPublished;
 
-    /** @param connectionLost told of every attempt whose connection broke (the process may have restarted) */
+    /**
+     * @param connectionLost told of every attempt whose connection broke (the process may have restarted)
+     * @param lostPublished true when a failure shows the server lost a publication (it is then stale)
+     */
     RequestRouter(PoolConfig config, List<PooledServer> servers, Retry retry,
-            BiConsumer<PooledServer, String> connectionLost) {
+            BiConsumer<PooledServer, String> connectionLost,
+            BiPredicate<PooledServer, ServerException> lostPublished) {
         this.config = config;
         this.servers = servers;
         this.retry = retry;
         this.connectionLost = connectionLost;
+        this.lostPublished = lostPublished;
     }
 
     static RetryConfig retryConfig(RetrySettings r) {
@@ -64,6 +72,7 @@ final class RequestRouter {
                 .maxAttempts(r.maxAttempts())
                 .intervalBiFunction(interval)
                 .retryOnException(e -> e instanceof ServerException se && se.retryable()
+                        && !(se.getCause() instanceof DeadlinePassed) // the request's time is up
                         && !Thread.currentThread().isInterrupted()) // an abandoned request stops retrying
                 .failAfterMaxAttempts(false)
                 .build();
@@ -110,12 +119,20 @@ final class RequestRouter {
         Set<PooledServer> failedOn = new HashSet<>();
         List<String> trail = new ArrayList<>();
         AtomicInteger attempts = new AtomicInteger();
-        // One wait for a usable server per request, not per attempt: attempts that each waited the whole
-        // request timeout made a phase outlive it several times over.
+        // One deadline per request, not per attempt: the wait for a usable server and every attempt's call take
+        // what is left of it, so a request ends within the request timeout plus the one back-off slept before
+        // the attempt that finds it passed (attempts that each got the whole timeout made it outlive it ~2x).
         long deadline = System.nanoTime() + config.requestTimeout().toNanos();
         try {
             return Retry.decorateCheckedSupplier(retry, () -> {
                 int attempt = attempts.incrementAndGet();
+                if (attempt > 1 && deadline - System.nanoTime() <= 0) {
+                    ServerException passed = new ServerException(config.role() + " pool",
+                            ServerException.Kind.TIMEOUT, "request timeout " + config.requestTimeout()
+                                    + " passed before attempt " + attempt, new DeadlinePassed());
+                    trail.add(passed.getMessage());
+                    throw passed;
+                }
                 PooledServer s;
                 try {
                     s = acquire(failedOn, deadline);
@@ -124,9 +141,10 @@ final class RequestRouter {
                     throw e;
                 }
                 long t0 = System.nanoTime();
+                long budget = Math.max(1, deadline - t0);
                 s.metrics.started();
                 try {
-                    T value = call.apply(s.client);
+                    T value = call.apply(s.client.withCallTimeout(Duration.ofNanos(budget)));
                     long nanos = System.nanoTime() - t0;
                     s.breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
                     s.metrics.succeeded(nanos, tokens.applyAsLong(value));
@@ -142,7 +160,19 @@ final class RequestRouter {
                     if (e.kind() == ServerException.Kind.CONNECTION) {
                         connectionLost.accept(s, e.getMessage());
                     }
-                    if (e.serverFault()) {
+                    if (lostPublished.test(s, e)) {
+                        // Not this request's fault nor the server's health: another server holds the state.
+                        s.breaker.releasePermission();
+                        failedOn.add(s);
+                        trail.add(e.getMessage());
+                        throw new ServerException(s.url(), ServerException.Kind.NO_SERVER, e.status(),
+                                "no longer holds what was published: " + e.getMessage(), null, e);
+                    }
+                    // A timeout is the server's fault only when it had at least half the request timeout: an
+                    // attempt cut short by its request's deadline says little about the server.
+                    boolean cutShort = e.kind() == ServerException.Kind.TIMEOUT
+                            && budget < config.requestTimeout().toNanos() / 2;
+                    if (e.serverFault() && !cutShort) {
                         s.breaker.onError(nanos, TimeUnit.NANOSECONDS, e);
                     } else {
                         s.breaker.releasePermission();
@@ -245,6 +275,15 @@ final class RequestRouter {
             capacity.signalAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Marks the failure of an attempt that found its request's deadline passed: not retried. */
+    private static final class DeadlinePassed extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        DeadlinePassed() {
+            super("request deadline passed", null, false, false);
         }
     }
 }

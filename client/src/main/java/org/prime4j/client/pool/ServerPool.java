@@ -71,7 +71,7 @@ public final class ServerPool implements AutoCloseable {
         this.http = httpClient(config, slots);
         this.servers = createServers(config, http, apiKey, clock);
         this.retry = Retry.of(config.role(), RequestRouter.retryConfig(config.retry()));
-        this.router = new RequestRouter(config, servers, retry, this::connectionLost);
+        this.router = new RequestRouter(config, servers, retry, this::connectionLost, this::lostPublished);
         for (PooledServer s : servers) {
             s.breaker.getEventPublisher().onStateTransition(e -> {
                 log.warn("{} pool: server {} breaker {}", config.role(), s.url(), e.getStateTransition());
@@ -220,6 +220,10 @@ public final class ServerPool implements AutoCloseable {
             out.put(s.url(), s.held.get(key));
         }
         return out;
+    }
+
+    private boolean lostPublished(PooledServer s, ServerException e) {
+        return publications.lostPublished(s, e);
     }
 
     private void connectionLost(PooledServer s, String error) {

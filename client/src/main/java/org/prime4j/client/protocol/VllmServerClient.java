@@ -57,6 +57,14 @@ public final class VllmServerClient {
         return baseUrl;
     }
 
+    /**
+     * This server with every call bounded by {@code timeout} (connect to last byte); the connections and the
+     * dispatcher stay shared. The pool gives each attempt what is left of its request's deadline.
+     */
+    public VllmServerClient withCallTimeout(Duration timeout) {
+        return new VllmServerClient(baseUrl, http.newBuilder().callTimeout(timeout).build(), apiKey, json);
+    }
+
     /** {@code POST /v1/completions}, parsed as it streams in. */
     public CompletionReply complete(CompletionRequest request) throws ServerException {
         CompletionReplyParser parser = new CompletionReplyParser(request.prompts(), request.n());

@@ -155,13 +155,17 @@ class PoolFaultTest {
     }
 
     @Test
-    void aServerThatStallsPastTheTimeoutIsLeftForAnother() throws ServerException {
-        // BAD stalls far longer than the test may run, so only the request timeout can end the first attempt;
-        // the timeout leaves GOOD ample time to answer on a loaded machine.
-        reconnect(stubs.config().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+    void aServerThatStallsUsesUpItsRequestsTimeAndIsBlamedForIt() {
+        // BAD stalls far longer than the test may run, so only the request timeout can end the attempt. The
+        // request has one deadline: the stalled attempt took all of it, so the request fails at its deadline
+        // (plus at most one back-off) instead of starting a fresh timeout on GOOD (RequestDeadlineTest times it).
+        reconnect(stubs.config().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(2)));
         stubs.completions(BAD, fixture("completions_return_token_ids.json").withFixedDelay(600_000));
-        Rollouts r = sampleOne();
-        assertRetriedOnGoodServer(r, "timeout");
+        assertThatThrownBy(this::sampleOne).isInstanceOfSatisfying(ServerException.class, e -> assertThat(
+                e.getMessage()).contains(stubs.url(BAD)).contains("timeout").contains("passed before attempt 2"));
+        assertThat(stats(BAD).failures()).isEqualTo(1);
+        assertThat(client.pool().breakerFailures(stubs.url(BAD))).as("it had the whole timeout").isEqualTo(1);
+        assertThat(stats(GOOD).requests()).isZero();
     }
 
     @Test
@@ -458,5 +462,32 @@ class PoolFaultTest {
         assertThat(client.pool().held(RolloutClient.WEIGHTS)).containsEntry(stubs.url(BAD), null)
                 .containsEntry(stubs.url(GOOD), "/ckpt/step-5");
         assertThat(stubs.completionRequests(BAD)).isZero();
+    }
+
+    @Test
+    void aServerThatAnswers404ForThePublishedAdapterIsStaleAndItsRequestGoesElsewhere() throws ServerException {
+        java.util.Map<String, Integer> loads = new java.util.concurrent.ConcurrentHashMap<>();
+        Publication lora = new Publication(RolloutClient.LORA, "policy-step-3", s -> {
+            loads.merge(s.baseUrl(), 1, Integer::sum);
+            return null;
+        }, null);
+        assertThat(client.pool().publish("load_lora_adapter policy-step-3", lora, false))
+                .allMatch(BroadcastOutcome::ok);
+        // BAD restarted unseen (no broken connection): it holds no adapter, and says so as vLLM does.
+        stubs.completions(BAD, aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                .withBody("{\"object\":\"error\",\"message\":\"The model `policy-step-3` does not exist.\","
+                        + "\"type\":\"NotFoundError\",\"param\":\"model\",\"code\":404}"));
+        assertThat(sampleOne().server()).isEqualTo(stubs.url(GOOD));
+        assertThat(stats(BAD).staleWeights()).isTrue();
+        assertThat(stats(BAD).staleReason()).contains("404 for the current lora policy-step-3");
+        assertThat(client.pool().breakerFailures(stubs.url(BAD))).isZero();
+        assertThat(sampleOne().server()).as("no request reaches it while stale").isEqualTo(stubs.url(GOOD));
+        assertThat(stubs.completionRequests(BAD)).isEqualTo(1);
+
+        stubs.healthy(BAD); // its adapter can be loaded again
+        client.pool().probeNow();
+        assertThat(loads).containsEntry(stubs.url(BAD), 2).containsEntry(stubs.url(GOOD), 1);
+        assertThat(stats(BAD).staleWeights()).isFalse();
+        assertThat(client.pool().held(RolloutClient.LORA)).containsEntry(stubs.url(BAD), "policy-step-3");
     }
 }

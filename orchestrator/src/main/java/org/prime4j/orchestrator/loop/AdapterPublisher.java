@@ -3,29 +3,38 @@ package org.prime4j.orchestrator.loop;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.prime4j.client.RolloutClient;
+import org.prime4j.client.WeightProbe;
 import org.prime4j.client.protocol.ServerException;
 import org.prime4j.model.io.AtomicDirectory;
+import org.prime4j.model.io.DType;
 import org.prime4j.model.io.Directories;
 import org.prime4j.model.lora.LoraAdapter;
+import org.prime4j.model.nn.CausalLM;
+import org.prime4j.model.nn.ProjectionAdapter;
 
 /**
  * PRIME step 10 with LoRA: the policy adapter in PEFT layout ({@code adapter_config.json} +
- * {@code adapter_model.safetensors}) written atomically as {@code weights/step-N}, loaded on every policy server
- * with {@code /v1/load_lora_adapter} as {@code policy-step-N}, then the previous step's adapter unloaded. A
- * fresh name per step, because vLLM refuses to load a name it already holds and caches adapters by name; the
- * base weights on the servers never change, so the same servers can answer the reference's requests on the base.
+ * {@code adapter_model.safetensors}, F32) written atomically as {@code weights/step-N}, then published to the
+ * policy servers as {@code policy-step-N} ({@link RolloutClient#publishLora}): loaded on each server, older
+ * {@code policy-step-*} adapters unloaded there, and the server's log-probs of a fixed probe under that name
+ * checked against the trainer's. Like full weights, the publish succeeds when one server holds the adapter; the
+ * others are stale (out of every request) until the pool has loaded it on them, also after a restart. A fresh
+ * name per step, because vLLM refuses to load a name it already holds and caches adapters by name; the base
+ * weights on the servers never change, so the same servers can answer the reference's requests on the base.
  */
 final class AdapterPublisher implements PolicyPublisher {
 
     static final String NAME_PREFIX = "policy-step-";
 
     private final Path weights;
+    private final CausalLM base;
     private final LoraAdapter adapter;
     private final RolloutClient servers;
     private String served;
 
-    AdapterPublisher(Path weightsDir, LoraAdapter adapter, RolloutClient servers) {
+    AdapterPublisher(Path weightsDir, CausalLM base, LoraAdapter adapter, RolloutClient servers) {
         this.weights = weightsDir;
+        this.base = base;
         this.adapter = adapter;
         this.servers = servers;
     }
@@ -39,25 +48,25 @@ final class AdapterPublisher implements PolicyPublisher {
         Path dir = Directories.step(weights, step);
         AtomicDirectory.replace(dir, adapter::save);
         String name = nameOf(step);
-        if (served == null) {
-            // Servers that outlived an earlier process (remote, or a resumed run) may still hold this name, and
-            // vLLM refuses to load a name twice.
-            try {
-                servers.unloadLora(name);
-            } catch (ServerException notLoaded) {
-                // The usual case: nothing of that name was there.
-            }
-        }
-        servers.loadLora(name, dir);
-        String previous = served;
-        // From here rollouts ask for the new adapter, even if unloading the old one fails below.
+        servers.publishLora(name, dir, m -> m.startsWith(NAME_PREFIX), probe());
+        // From here rollouts ask for the new adapter: only servers that hold it serve.
         served = name;
-        if (previous != null && !previous.equals(name)) {
-            servers.unloadLora(previous);
-        }
-        // The servers have read the files: older directories are no longer needed by anyone.
+        // The servers have read the files: older directories are no longer needed by anyone (a server that
+        // catches up later loads the newest, which is kept).
         Directories.pruneSteps(weights, WeightPublisher.KEEP);
         return dir;
+    }
+
+    /** The trainer's log-probs of the fixed probe with the policy adapter on the shared base (saved in F32). */
+    private WeightProbe probe() {
+        ProjectionAdapter before = base.adapter(); // the base is shared with the PRM's adapter
+        try {
+            base.setAdapter(adapter);
+            adapter.setTraining(false); // no dropout: the servers apply none
+            return WeightPublisher.probe(base, DType.F32);
+        } finally {
+            base.setAdapter(before);
+        }
     }
 
     @Override

@@ -221,7 +221,7 @@ public final class PrimeTraining {
     /** Whole weights reloaded each step, or with LoRA the policy adapter loaded under a fresh name. */
     private static PolicyPublisher publisher(Parts p, Path weights) {
         if (p.policy().adapter() != null) {
-            return new AdapterPublisher(weights, p.policy().adapter(), p.servers().policy());
+            return new AdapterPublisher(weights, p.policy().model(), p.policy().adapter(), p.servers().policy());
         }
         WeightPublisher full = new WeightPublisher(weights, p.cfg().run().publishDtype(), p.cfg().model().policy());
         return new PolicyPublisher() {

@@ -11,6 +11,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,13 +21,17 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.prime4j.client.RolloutClient;
 import org.prime4j.client.ScoreMode;
+import org.prime4j.client.WeightProbe;
 import org.prime4j.client.pool.PoolConfig;
 import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.lora.LoraAdapter;
@@ -39,6 +44,11 @@ import org.prime4j.orchestrator.config.TrainConfigReader;
 import org.prime4j.server.EmbeddedServer;
 import org.prime4j.server.ServerOptions;
 import org.prime4j.server.djl.DjlServingModel;
+import org.prime4j.server.model.GeneratedSequence;
+import org.prime4j.server.model.PromptScores;
+import org.prime4j.server.model.ScoreRequest;
+import org.prime4j.server.model.SequenceRequest;
+import org.prime4j.server.model.ServingModel;
 
 /**
  * LoRA PRIME end to end on a tiny random model: two adapters over one frozen base, the policy adapter published
@@ -81,6 +91,10 @@ class LoraTrainingTest {
     }
 
     private static TrainConfig config(Path dir, String servers, String run) throws Exception {
+        return config(dir, servers, run, 16);
+    }
+
+    private static TrainConfig config(Path dir, String servers, String run, int requestBatch) throws Exception {
         Path yaml = dir.resolve("run.yaml");
         Files.writeString(yaml, """
                 model:
@@ -89,13 +103,13 @@ class LoraTrainingTest {
                   train: train.jsonl
                   eval: train.jsonl
                   eval_limit: 3
-                rollout: {k: 4, prompts_per_step: 2, max_tokens: 6, request_batch_size: 16, oversampling: 2.0,
+                rollout: {k: 4, prompts_per_step: 2, max_tokens: 6, request_batch_size: %d, oversampling: 2.0,
                           max_refills: 4}
                 prm: {lr: 1.0e-2, micro_batch: 4, lora: {r: 4, alpha: 8}}
                 policy: {lr: 2.0e-2, mini_batch: 4, micro_batch: 2,
                          lora: {r: 4, alpha: 8, target_modules: [q_proj, v_proj, up_proj, down_proj]}}
                 verifier: {parallelism: 2}
-                run:""" + " " + run + "\n" + servers);
+                run:""".formatted(requestBatch) + " " + run + "\n" + servers);
         return TrainConfigReader.read(yaml);
     }
 
@@ -199,13 +213,158 @@ class LoraTrainingTest {
         try (ServerSet servers = ServerSet.start(cfg)) {
             assertSame(servers.policy(), servers.reference(), "one fleet: the reference client is the policy's");
             assertEquals(1, servers.policy().stats().size(), "one embedded server (servers.policy.count 1)");
-            servers.policy().loadLora("probe", adapterDir);
+            // Published as a run publishes it, checked by the probe against the trainer's log-probs.
+            servers.policy().publishLora("probe", adapterDir, m -> false,
+                    new WeightProbe(PROBE_PROMPT, PROBE_RESPONSE, adapterLp, 1e-4));
             float[] viaAdapter = servers.policy().score(List.of(PROBE_PROMPT), List.of(PROBE_RESPONSE),
                     ScoreMode.PROMPT_LOGPROBS, "probe").get(0);
             float[] reference = servers.reference().score(List.of(PROBE_PROMPT), List.of(PROBE_RESPONSE)).get(0);
             assertThat(maxDiff(viaAdapter, adapterLp)).as("the adapter, by name").isLessThan(1e-4);
             assertThat(maxDiff(reference, baseLp)).as("the reference: the base, no adapter").isLessThan(1e-4);
         }
+    }
+
+    /**
+     * Issue 12 with LoRA: one of two policy servers dies after step 1 and is restarted (without adapters) after
+     * step 2. Every step trains; the restarted server is loaded with the current adapter before it samples again,
+     * and no rollout ever asks a server for an adapter other than the newest one published.
+     */
+    @Test
+    @Timeout(180)
+    void aDeadThenRestartedServerGetsTheCurrentAdapterBeforeItSamplesAndNoStepIsLost(@TempDir Path tmp)
+            throws Exception {
+        Path dir = runDir(tmp.resolve("run"));
+        TrainConfig cfg = config(dir, """
+                servers:
+                  policy: {count: 2}
+                  request_timeout_seconds: 20
+                  reload_timeout_seconds: 20
+                """, "{out: out, steps: 4, seed: 11, checkpoint_every: 4, eval_every: 0}", 1);
+        List<AdapterRecorder> policy = new CopyOnWriteArrayList<>();
+        List<String> wrongAdapter = new CopyOnWriteArrayList<>();
+        AtomicReference<String> newest = new AtomicReference<>();
+        AtomicReference<ServerSet> set = new AtomicReference<>();
+        PrimeTraining.ServerStarter starter = c -> {
+            ServerSet s = ServerSet.start(c, (role, i, modelDir) -> {
+                AdapterRecorder m = new AdapterRecorder(DjlServingModel.load(modelDir, null), newest, wrongAdapter);
+                policy.add(m);
+                return m;
+            });
+            set.set(s);
+            return s;
+        };
+        List<String> checks = new CopyOnWriteArrayList<>();
+        AtomicReference<String> current = new AtomicReference<>();
+        TrainingSummary summary = PrimeTraining.run(cfg, options(new ByteArrayOutputStream()).withOnStep(m -> {
+            try {
+                RolloutClient client = set.get().policy();
+                String url1 = client.pool().servers().get(1);
+                if (m.step() == 1) {
+                    set.get().stopEmbedded("policy", 1);
+                }
+                if (m.step() == 2) {
+                    checks.add("step 2 trained=" + m.trained());
+                    checks.add("step 2 dead server holds " + client.pool().held(RolloutClient.LORA).get(url1));
+                    current.set(AdapterPublisher.nameOf(2));
+                    set.get().restartEmbedded("policy", 1); // same port, no adapters
+                    long guard = System.nanoTime() + 30_000_000_000L; // a hang guard: the prober runs every 2 s
+                    while (stale(client, url1) && System.nanoTime() < guard) {
+                        Thread.sleep(20);
+                    }
+                    checks.add("restarted server rejoined=" + !stale(client, url1) + " holding "
+                            + client.pool().held(RolloutClient.LORA).get(url1));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }), starter);
+
+        assertEquals(4, summary.lastStep());
+        assertThat(MetricsLog.read(dir.resolve("out/metrics.jsonl"))).extracting(l -> l.get("step").asInt())
+                .containsExactly(1, 2, 3, 4);
+        assertThat(checks).containsExactly("step 2 trained=true", "step 2 dead server holds null",
+                "restarted server rejoined=true holding " + current.get());
+        assertThat(wrongAdapter).isEmpty();
+        assertThat(policy).hasSize(3); // two first starts (each also serving the reference) and the restart
+        AdapterRecorder restarted = policy.get(2);
+        assertThat(restarted.events).as("caught up first").first().isEqualTo("load " + current.get());
+        int firstSample = restarted.events.indexOf(restarted.events.stream().filter(e -> e.startsWith("generate"))
+                .findFirst().orElseThrow(() -> new AssertionError("never sampled again: " + restarted.events)));
+        assertThat(firstSample).isPositive();
+        assertThat(policy.get(0).events).contains("load " + AdapterPublisher.nameOf(4), "unload "
+                + AdapterPublisher.nameOf(3));
+    }
+
+    private static boolean stale(RolloutClient client, String url) {
+        return client.stats().stream().filter(s -> s.server().equals(url)).findFirst().orElseThrow().staleWeights();
+    }
+
+    /**
+     * An embedded server's model that records adapter loads and rollouts, and every rollout that asks for an
+     * adapter other than the newest one loaded anywhere in the fleet (a rollout routed to a stale server).
+     */
+    private static final class AdapterRecorder implements ServingModel {
+        private final DjlServingModel delegate;
+        private final AtomicReference<String> newest;
+        private final List<String> wrongAdapter;
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        AdapterRecorder(DjlServingModel delegate, AtomicReference<String> newest, List<String> wrongAdapter) {
+            this.delegate = delegate;
+            this.newest = newest;
+            this.wrongAdapter = wrongAdapter;
+        }
+
+        @Override
+        public List<GeneratedSequence> generate(List<SequenceRequest> batch) {
+            if (batch.stream().anyMatch(r -> r.params().maxTokens() > 1)) { // a rollout, not a scoring pass
+                for (SequenceRequest r : batch) {
+                    events.add("generate " + r.lora());
+                    if (!java.util.Objects.equals(r.lora(), newest.get())) {
+                        wrongAdapter.add("sampled " + r.lora() + " while the newest adapter is " + newest.get());
+                    }
+                }
+            }
+            return delegate.generate(batch);
+        }
+
+        @Override
+        public void loadLora(String n, Path dir) throws IOException {
+            events.add("load " + n);
+            delegate.loadLora(n, dir);
+            if (n.startsWith(AdapterPublisher.NAME_PREFIX)) {
+                newest.accumulateAndGet(n, (a, b) -> a == null || step(b) > step(a) ? b : a);
+            }
+        }
+
+        private static int step(String name) {
+            return Integer.parseInt(name.substring(AdapterPublisher.NAME_PREFIX.length()));
+        }
+
+        @Override
+        public void unloadLora(String n) {
+            events.add("unload " + n);
+            delegate.unloadLora(n);
+        }
+
+        @Override public void reloadWeights(Path dir) throws IOException { delegate.reloadWeights(dir); }
+        @Override public int maxModelLen() { return delegate.maxModelLen(); }
+        @Override public int vocabSize() { return delegate.vocabSize(); }
+        @Override public Path modelPath() { return delegate.modelPath(); }
+        @Override public int[] tokenize(String text, boolean special) { return delegate.tokenize(text, special); }
+        @Override public int[] tokenizeChat(List<org.prime4j.model.tokenizer.ChatMessage> m, boolean gen,
+                boolean special) {
+            return delegate.tokenizeChat(m, gen, special);
+        }
+        @Override public String detokenize(int[] ids, boolean skip) { return delegate.detokenize(ids, skip); }
+        @Override public String tokenText(int id) { return delegate.tokenText(id); }
+        @Override public List<PromptScores> scorePrompts(List<ScoreRequest> batch) {
+            return delegate.scorePrompts(batch);
+        }
+        @Override public void close() { delegate.close(); }
     }
 
     /** A metrics line without its timings, which differ between runs. */
