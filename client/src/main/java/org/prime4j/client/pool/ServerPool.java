@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code GET /health} probes, so live traffic never tests a sick server.
  *
  * <p>The parts: {@link RequestRouter} picks a server for each attempt, {@link BatchRunner} runs batches
- * all-or-nothing, {@link Broadcaster} reaches every server, {@link HealthProber} brings servers back.
+ * all-or-nothing, {@link Publications} brings every server to what was published (weights, adapters),
+ * {@link HealthProber} brings servers back.
  */
 public final class ServerPool implements AutoCloseable {
 
@@ -49,7 +50,6 @@ public final class ServerPool implements AutoCloseable {
     private final ExecutorService workers;
     private final RequestRouter router;
     private final BatchRunner batches;
-    private final Broadcaster broadcaster;
     private final Publications publications;
     private final HealthProber prober;
 
@@ -80,7 +80,6 @@ public final class ServerPool implements AutoCloseable {
         }
         this.workers = Executors.newFixedThreadPool(Math.min(slots, 1024), daemon(config.role() + "-request"));
         this.batches = new BatchRunner(this, router, workers, http);
-        this.broadcaster = new Broadcaster(servers, retry, workers);
         this.publications = new Publications(config.role(), servers, retry, workers, router::signalCapacity,
                 config.breaker().openDuration());
         this.prober = new HealthProber(config, servers, publications, this::evictIdleConnections, probes);
@@ -188,14 +187,6 @@ public final class ServerPool implements AutoCloseable {
     public <T> List<Served<T>> executeAll(String operation, List<? extends ServerCall<T>> calls,
             ToLongFunction<? super T> tokens) throws ServerException {
         return batches.executeAll(operation, calls, tokens);
-    }
-
-    /**
-     * Runs {@code call} once on every server of the pool (open breakers included: a weight reload must reach
-     * every server), each with its own retries on that same server. Returns one outcome per server.
-     */
-    public List<BroadcastOutcome> broadcast(String operation, ServerCall<?> call) {
-        return broadcaster.broadcast(operation, call);
     }
 
     /**

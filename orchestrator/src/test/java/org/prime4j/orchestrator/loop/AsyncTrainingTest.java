@@ -9,6 +9,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,11 +46,8 @@ class AsyncTrainingTest {
         JniUtils.setNumThreads(threads);
     }
 
-    private static Path runDir(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        Files.createSymbolicLink(dir.resolve("sft"), shared.resolve("sft"));
-        TinyRun.prompts(dir.resolve("train.jsonl"), 12, "parity");
-        return dir;
+    private static Path runDir(Path dir) throws IOException {
+        return TinyRun.runDir(dir, shared.resolve("sft"));
     }
 
     private static RunOptions options() {

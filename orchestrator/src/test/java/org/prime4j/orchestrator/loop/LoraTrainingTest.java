@@ -79,11 +79,8 @@ class LoraTrainingTest {
         JniUtils.setNumThreads(threads);
     }
 
-    private static Path runDir(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        Files.createSymbolicLink(dir.resolve("sft"), shared.resolve("sft"));
-        TinyRun.prompts(dir.resolve("train.jsonl"), 12, "parity");
-        return dir;
+    private static Path runDir(Path dir) throws IOException {
+        return TinyRun.runDir(dir, shared.resolve("sft"));
     }
 
     private static TrainConfig config(Path dir, String servers) throws Exception {

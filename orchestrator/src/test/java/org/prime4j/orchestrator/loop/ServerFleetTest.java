@@ -86,10 +86,7 @@ class ServerFleetTest {
     }
 
     private static Path runDir(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Files.createSymbolicLink(dir.resolve("sft"), SFT);
-        TinyRun.prompts(dir.resolve("train.jsonl"), 12, "parity");
-        return dir;
+        return TinyRun.runDir(dir, SFT);
     }
 
     /** Two policy servers, one prompt per request (so both serve every step), no held-out evaluation. */

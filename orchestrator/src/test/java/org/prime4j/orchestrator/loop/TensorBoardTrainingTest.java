@@ -63,8 +63,7 @@ class TensorBoardTrainingTest {
 
     @Test
     void twoStepsThenAResumeLeaveEventFilesWithEveryMetric(@TempDir Path tmp) throws Exception {
-        Files.createSymbolicLink(tmp.resolve("sft"), shared.resolve("sft"));
-        TinyRun.prompts(tmp.resolve("train.jsonl"), 12, "parity");
+        TinyRun.runDir(tmp, shared.resolve("sft"));
         TrainConfig cfg = TinyRun.config(tmp, ""); // steps 3, checkpoint_every 2, eval_every 3
         Path board = tmp.resolve("out/tensorboard");
 
@@ -105,8 +104,7 @@ class TensorBoardTrainingTest {
 
     @Test
     void tensorboardFalseWritesNoEventFiles(@TempDir Path tmp) throws Exception {
-        Files.createSymbolicLink(tmp.resolve("sft"), shared.resolve("sft"));
-        TinyRun.prompts(tmp.resolve("train.jsonl"), 12, "parity");
+        TinyRun.runDir(tmp, shared.resolve("sft"));
         TrainConfig cfg = TinyRun.config(tmp, "");
         cfg = cfg.withRun(cfg.run().withTensorboard(false));
         PrimeTraining.run(cfg, options().withSteps(1));

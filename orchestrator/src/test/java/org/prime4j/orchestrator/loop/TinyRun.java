@@ -30,6 +30,17 @@ final class TinyRun {
         return dir;
     }
 
+    /**
+     * A run directory as the loop tests use it: {@code sft} links to the shared tiny model (made once per class),
+     * {@code train.jsonl} holds 12 parity prompts.
+     */
+    static Path runDir(Path dir, Path sft) throws IOException {
+        Files.createDirectories(dir);
+        Files.createSymbolicLink(dir.resolve("sft"), sft);
+        prompts(dir.resolve("train.jsonl"), 12, "parity");
+        return dir;
+    }
+
     static Path prompts(Path file, int n, String ability) throws IOException {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < n; i++) {
