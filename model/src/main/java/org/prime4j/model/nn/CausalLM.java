@@ -78,14 +78,17 @@ public final class CausalLM implements AutoCloseable {
         return new CausalLM(config, Device.cpu(), DataType.FLOAT32, weights);
     }
 
-    /** A frozen base from an HF directory in its 16-bit dtype (F16 when config.json says float16, else BF16). */
+    /**
+     * A frozen base from an HF directory in its 16-bit dtype: F16 when every tensor is stored in F16, else BF16
+     * (other tensors are rounded to it). The tensors decide, not config.json's torch_dtype, which exports get wrong.
+     */
     public static CausalLM loadFrozen(Path dir) throws IOException {
         try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
-            DType dtype = "float16".equals(ckpt.config().torchDtype()) ? DType.F16 : DType.BF16;
             Map<String, HostTensor> tensors = new LinkedHashMap<>();
             for (String name : ckpt.tensorNames()) {
                 tensors.put(name, ckpt.tensor(name));
             }
+            DType dtype = tensors.values().stream().allMatch(t -> t.dtype() == DType.F16) ? DType.F16 : DType.BF16;
             return frozen(ckpt.config(), m -> HalfWeights.fromHost(ckpt.config(), tensors, dtype, m));
         }
     }

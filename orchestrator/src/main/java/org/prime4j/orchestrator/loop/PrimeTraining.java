@@ -71,6 +71,7 @@ public final class PrimeTraining {
                  PolicyTrainer policy = models.policyTrainer(cfg.policy());
                  PrmTrainer prm = models.prmTrainer(cfg.prm());
                  ServerSet servers = starter.start(cfg)) {
+                log.println("prime4j train: " + models.describe(policy, prm));
                 Parts parts = new Parts(cfg, train, held, servers, scorer, policy, prm);
                 return loop(parts, options, Start.from(parts, options.resume() ? latest : Optional.empty()));
             }

@@ -3,6 +3,8 @@ package org.prime4j.orchestrator.loop;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.prime4j.client.Seeds;
+import org.prime4j.model.io.DType;
+import org.prime4j.model.io.HfCheckpoint;
 import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.orchestrator.config.TrainConfig;
@@ -15,7 +17,8 @@ import org.prime4j.orchestrator.train.PrmTrainer;
  * The models a run trains, held for its whole length. Full fine-tuning: a policy and a PRM, each a full copy.
  * LoRA: one frozen base (model.policy, which is also the reference pi_ref) held once, with a policy adapter and
  * a PRM adapter over it; each trainer installs its own adapter before a pass. Fresh adapters start with B = 0,
- * so both start as the base, as PRIME initialises policy and PRM from the SFT model.
+ * so both start as the base, as PRIME initialises policy and PRM from the SFT model. A base whose checkpoint is
+ * 16-bit is held in those 16 bits ({@link CausalLM#loadFrozen}) and trained over with activation checkpointing.
  */
 final class TrainedModels implements AutoCloseable {
 
@@ -46,7 +49,7 @@ final class TrainedModels implements AutoCloseable {
             }
         }
         Path basePath = cfg.model().policy();
-        CausalLM base = CausalLM.load(basePath);
+        CausalLM base = sixteenBit(basePath) ? CausalLM.loadFrozen(basePath) : CausalLM.load(basePath);
         LoraAdapter policyAdapter = null;
         try {
             long seed = cfg.run().seed();
@@ -62,6 +65,40 @@ final class TrainedModels implements AutoCloseable {
             base.close();
             throw e;
         }
+    }
+
+    /**
+     * Whether every tensor of the checkpoint is stored in BF16 or FP16: then the base stays in those bits and is
+     * widened a layer at a time (PRIME's 7B models ship in BF16); an FP32 checkpoint is held as it is.
+     */
+    static boolean sixteenBit(Path dir) throws IOException {
+        try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
+            for (String name : ckpt.tensorNames()) {
+                DType d = ckpt.tensor(name).dtype();
+                if (d != DType.BF16 && d != DType.F16) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** What is trained over what, for the run's log. */
+    String describe(PolicyTrainer policyTrainer, PrmTrainer prmTrainer) {
+        if (policyAdapter == null) {
+            return "training the whole policy and PRM in FP32";
+        }
+        var half = policy.frozenWeights();
+        String base = half == null ? "FP32" : String.format(java.util.Locale.ROOT, "%s (%.1f MiB, widened a layer"
+                + " at a time)", half.dtype(), half.bytes() / 1048576.0);
+        return String.format(java.util.Locale.ROOT, "training LoRA adapters (policy r %d, PRM r %d) over one base "
+                + "held in %s; activation checkpointing policy %s, PRM %s", policyAdapter.config().r(),
+                prmAdapter.config().r(), base, onOff(policyTrainer.recomputesLayers()),
+                onOff(prmTrainer.recomputesLayers()));
+    }
+
+    private static String onOff(boolean on) {
+        return on ? "on" : "off";
     }
 
     PolicyTrainer policyTrainer(PolicySettings settings) {

@@ -17,8 +17,13 @@ import org.prime4j.orchestrator.settings.FieldError;
  * @param dropout       lora_dropout on the adapter's input while training (default 0: a resumed run with dropout
  *                      is not bit-identical, libtorch's RNG is not checkpointed)
  * @param targetModules projections to adapt, PEFT names (default all seven of a Qwen2/Llama layer)
+ * @param activationCheckpointing recompute each decoder layer in backward instead of keeping its activations
+ *                      (default true). Over a 16-bit base this is what keeps memory at the base's size: a recorded
+ *                      pass would also keep every layer's widened FP32 weights. It costs one more forward pass
+ *                      per training pass, and needs dropout 0 (the recompute must draw what the first pass drew).
  */
-public record LoraSettings(Integer r, Double alpha, Double dropout, List<String> targetModules) {
+public record LoraSettings(Integer r, Double alpha, Double dropout, List<String> targetModules,
+                           Boolean activationCheckpointing) {
 
     private static final List<String> ALL = allProjections();
 
@@ -42,6 +47,17 @@ public record LoraSettings(Integer r, Double alpha, Double dropout, List<String>
             throw new FieldError("target_modules", "names a projection twice: " + targetModules);
         }
         targetModules = List.copyOf(targetModules);
+        activationCheckpointing = Checks.orDefault(activationCheckpointing, true);
+        if (activationCheckpointing && dropout > 0) {
+            throw new FieldError("dropout", "must be 0 with activation_checkpointing (each layer is recomputed in"
+                    + " backward and must draw what the first pass drew); set activation_checkpointing: false to"
+                    + " use dropout " + dropout);
+        }
+    }
+
+    /** The defaults of {@link #activationCheckpointing}. */
+    public LoraSettings(Integer r, Double alpha, Double dropout, List<String> targetModules) {
+        this(r, alpha, dropout, targetModules, null);
     }
 
     /** The PEFT {@code adapter_config.json} of this section, naming {@code baseModel} as the base. */

@@ -12,8 +12,14 @@ public abstract class ModelTrainer implements AutoCloseable {
 
     final OptimizedModel trained;
 
-    ModelTrainer(CausalLM model, LoraAdapter adapter, double lr, double weightDecay) {
-        this.trained = new OptimizedModel(model, adapter, lr, weightDecay);
+    ModelTrainer(CausalLM model, LoraAdapter adapter, LoraSettings lora, double lr, double weightDecay) {
+        this.trained = new OptimizedModel(model, adapter, adapter != null && checkpointing(model, lora), lr,
+                weightDecay);
+    }
+
+    /** A frozen 16-bit base always recomputes (a recorded pass would keep an FP32 copy of it); else as set. */
+    private static boolean checkpointing(CausalLM model, LoraSettings lora) {
+        return model.frozenWeights() != null || lora == null || lora.activationCheckpointing();
     }
 
     /** The trained model, or with LoRA the frozen base (whichever adapter a pass last installed is on it). */
@@ -24,6 +30,11 @@ public abstract class ModelTrainer implements AutoCloseable {
     /** The trained LoRA adapter, or null when the whole model is trained. */
     public LoraAdapter adapter() {
         return trained.adapter();
+    }
+
+    /** Whether training passes recompute each layer in backward (activation checkpointing). */
+    public boolean recomputesLayers() {
+        return trained.checkpointing();
     }
 
     /** Weights + optimizer moments + step count, for a checkpoint. */

@@ -6,12 +6,15 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.io.HostTensor;
 import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.nn.CausalLM;
+import org.prime4j.model.nn.LayerCheckpointing;
 import org.prime4j.model.nn.OwnedArrays;
+import org.prime4j.model.nn.PaddedBatch;
 import org.prime4j.model.train.AdamW;
 
 /**
@@ -26,19 +29,32 @@ final class OptimizedModel implements AutoCloseable {
 
     private final CausalLM model;
     private final LoraAdapter adapter;
+    private final boolean checkpointing;
     private AdamW optimizer;
 
     OptimizedModel(CausalLM model, double lr, double weightDecay) {
-        this(model, null, lr, weightDecay);
+        this(model, null, false, lr, weightDecay);
     }
 
-    /** Trains only {@code adapter} (null: the whole model); the base's parameters get no gradient. */
-    OptimizedModel(CausalLM model, LoraAdapter adapter, double lr, double weightDecay) {
+    /**
+     * Trains only {@code adapter} (null: the whole model); the base's parameters get no gradient.
+     *
+     * @param checkpointing recompute each layer in backward ({@link LayerCheckpointing}); adapters only, since
+     *                      that path leaves the frozen embedding without a gradient
+     */
+    OptimizedModel(CausalLM model, LoraAdapter adapter, boolean checkpointing, double lr, double weightDecay) {
         if (model == null) {
             throw new IllegalArgumentException("model must not be null");
         }
+        if (checkpointing && adapter == null) {
+            throw new IllegalArgumentException("activation checkpointing trains adapters only");
+        }
+        if (model.frozenWeights() != null && adapter == null) {
+            throw new IllegalArgumentException("a frozen 16-bit base cannot be trained whole; train a LoRA adapter");
+        }
         this.model = model;
         this.adapter = adapter;
+        this.checkpointing = checkpointing;
         model.setTrainable(adapter == null);
         if (adapter != null) {
             adapter.setTrainable(true);
@@ -69,6 +85,27 @@ final class OptimizedModel implements AutoCloseable {
             adapter.setTraining(training);
         }
         return model;
+    }
+
+    /**
+     * Forward and backward of one training micro-batch: {@code loss} maps the pass's FP32 logits (rows, width,
+     * vocab) to a scalar, whose gradient is added to the trained parameters' (they add up until {@link #step}).
+     * The loss may read values out of what it computes; it runs once per call on either path. Returns the loss.
+     */
+    double backward(NDManager call, PaddedBatch batch, Function<NDArray, NDArray> loss) {
+        CausalLM m = active(true);
+        if (checkpointing) {
+            return LayerCheckpointing.backward(m, call, batch, loss);
+        }
+        try (GradientCollector gc = collector()) {
+            NDArray l = loss.apply(m.logits(call, batch));
+            gc.backward(l);
+            return l.getFloat();
+        }
+    }
+
+    boolean checkpointing() {
+        return checkpointing;
     }
 
     AdamW optimizer() {

@@ -82,6 +82,12 @@ public record PolicySettings(Double lr, Double clip, Integer miniBatch, Integer 
                 entropyCoef, weightDecay, mode, cap, lora);
     }
 
+    /** These settings training a LoRA adapter (null: the whole model). */
+    public PolicySettings withLora(LoraSettings l) {
+        return new PolicySettings(lr, clip, miniBatch, microBatch, epochs, maxGradNorm, oldLogprobs, klCoef,
+                entropyCoef, weightDecay, isCorrection, isCap, l);
+    }
+
     /** Every value at its default. */
     public static PolicySettings defaults() {
         return new PolicySettings(null, null, null, null, null, null, null, null, null, null);

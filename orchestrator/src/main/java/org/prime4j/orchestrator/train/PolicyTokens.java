@@ -15,7 +15,12 @@ import org.prime4j.model.nn.PaddedBatch;
 record PolicyTokens(NDArray logprobs, NDArray entropy) {
 
     static PolicyTokens compute(CausalLM model, NDManager call, PaddedBatch batch, boolean entropyGradient) {
-        NDArray logp = model.logits(call, batch).get(new NDIndex(":, :-1, :")).logSoftmax(-1);
+        return ofLogits(call, model.logits(call, batch), batch, entropyGradient);
+    }
+
+    /** As {@link #compute}, from logits (rows, width, vocab) already computed (e.g. by a checkpointed pass). */
+    static PolicyTokens ofLogits(NDManager call, NDArray logits, PaddedBatch batch, boolean entropyGradient) {
+        NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1);
         NDArray lp = logp.gather(targets(call, batch), 2).squeeze(2);
         NDArray h = entropyGradient ? logp : logp.stopGradient();
         return new PolicyTokens(lp, h.exp().mul(h).sum(new int[] {-1}).neg());

@@ -3,7 +3,6 @@ package org.prime4j.orchestrator.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.nn.CausalLM;
@@ -46,7 +45,7 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
 
     /** Trains only {@code adapter} over the frozen {@code base} (null adapter: the whole model). */
     public PolicyTrainer(CausalLM base, LoraAdapter adapter, PolicySettings settings) {
-        super(base, adapter, requireSettings(settings).lr(), settings.weightDecay());
+        super(base, adapter, requireSettings(settings).lora(), settings.lr(), settings.weightDecay());
         this.settings = settings;
     }
 
@@ -116,45 +115,45 @@ public final class PolicyTrainer extends ModelTrainer implements PolicyUpdater {
                             double[] sums) {
         List<TrainSample> micro = batch.subList(range[0], range[1]);
         ResponseBatch rb = new ResponseBatch(micro);
-        try (NDManager call = trained.scope(); GradientCollector gc = OptimizedModel.collector()) {
-            PolicyTokens pt = PolicyTokens.compute(trained.active(true), call, rb.padded(), settings.entropyCoef() > 0);
-            NDArray mask = rb.responseMask(call);
-            NDArray lp = pt.logprobs();
-            NDArray oldLp = rb.scatter(call, slice(old, range));
-            NDArray adv = rb.scatter(call, slice(advantages, range));
-            // Masked before exp so padding columns (garbage log-probs) give ratio 1, not a possible inf whose
-            // zero-weighted gradient would still be NaN; clamped as verl does against extreme log-ratios.
-            NDArray ratio = lp.sub(oldLp).mul(mask).clip(-MAX_LOG_RATIO, MAX_LOG_RATIO).exp();
-            NDArray unclipped = adv.neg().mul(ratio);
-            NDArray clipped = adv.neg().mul(ratio.clip(1 - settings.clip(), 1 + settings.clip()));
-            NDArray tokenLoss = unclipped.maximum(clipped);
-            if (settings.isCorrection() == IsCorrection.TOKEN_TIS) {
-                tokenLoss = tokenLoss.mul(rb.scatter(call, slice(is.pg(), range)));
-            }
-            NDArray refDiff = rb.scatter(call, slice(ref, range)).sub(lp).mul(mask)
-                    .clip(-MAX_LOG_RATIO, MAX_LOG_RATIO);
-            NDArray k3 = refDiff.exp().sub(refDiff).sub(1f);
-            if (settings.klCoef() > 0) {
-                tokenLoss = tokenLoss.add(k3.mul(OwnedArrays.scalar(k3, settings.klCoef())));
-            }
-            if (settings.entropyCoef() > 0) {
-                NDArray entropy = pt.entropy();
-                tokenLoss = tokenLoss.sub(entropy.mul(OwnedArrays.scalar(entropy, settings.entropyCoef())));
-            }
-            // Scalar factors as arrays: DJL's mul/div(Number) free the scalar that backward reads (OwnedArrays).
-            NDArray counted = settings.isCorrection() == IsCorrection.SEQ_MASK
-                    ? rb.scatter(call, slice(is.keep(), range)) : mask;
-            NDArray summed = tokenLoss.mul(counted).sum();
-            NDArray loss = summed.div(OwnedArrays.scalar(summed, miniTokens));
-            gc.backward(loss);
-            sums[0] += clipped.gt(unclipped).toType(DataType.FLOAT32, false).mul(mask).sum()
-                    .getFloat();
-            sums[1] += oldLp.sub(lp).mul(mask).sum().getFloat();
-            sums[2] += pt.entropy().mul(mask).sum().getFloat();
-            if (reference) {
-                sums[3] += k3.mul(mask).sum().getFloat();
-            }
-            return loss.getFloat();
+        try (NDManager call = trained.scope()) {
+            return trained.backward(call, rb.padded(), logits -> {
+                PolicyTokens pt = PolicyTokens.ofLogits(call, logits, rb.padded(), settings.entropyCoef() > 0);
+                NDArray mask = rb.responseMask(call);
+                NDArray lp = pt.logprobs();
+                NDArray oldLp = rb.scatter(call, slice(old, range));
+                NDArray adv = rb.scatter(call, slice(advantages, range));
+                // Masked before exp so padding columns (garbage log-probs) give ratio 1, not a possible inf whose
+                // zero-weighted gradient would still be NaN; clamped as verl does against extreme log-ratios.
+                NDArray ratio = lp.sub(oldLp).mul(mask).clip(-MAX_LOG_RATIO, MAX_LOG_RATIO).exp();
+                NDArray unclipped = adv.neg().mul(ratio);
+                NDArray clipped = adv.neg().mul(ratio.clip(1 - settings.clip(), 1 + settings.clip()));
+                NDArray tokenLoss = unclipped.maximum(clipped);
+                if (settings.isCorrection() == IsCorrection.TOKEN_TIS) {
+                    tokenLoss = tokenLoss.mul(rb.scatter(call, slice(is.pg(), range)));
+                }
+                NDArray refDiff = rb.scatter(call, slice(ref, range)).sub(lp).mul(mask)
+                        .clip(-MAX_LOG_RATIO, MAX_LOG_RATIO);
+                NDArray k3 = refDiff.exp().sub(refDiff).sub(1f);
+                if (settings.klCoef() > 0) {
+                    tokenLoss = tokenLoss.add(k3.mul(OwnedArrays.scalar(k3, settings.klCoef())));
+                }
+                if (settings.entropyCoef() > 0) {
+                    NDArray entropy = pt.entropy();
+                    tokenLoss = tokenLoss.sub(entropy.mul(OwnedArrays.scalar(entropy, settings.entropyCoef())));
+                }
+                // Statistics are read before backward runs, whichever path runs it; none carries a gradient.
+                sums[0] += clipped.gt(unclipped).toType(DataType.FLOAT32, false).mul(mask).sum().getFloat();
+                sums[1] += oldLp.sub(lp).mul(mask).sum().getFloat();
+                sums[2] += pt.entropy().mul(mask).sum().getFloat();
+                if (reference) {
+                    sums[3] += k3.mul(mask).sum().getFloat();
+                }
+                // Scalar factors as arrays: DJL's mul/div(Number) free the scalar that backward reads (OwnedArrays).
+                NDArray counted = settings.isCorrection() == IsCorrection.SEQ_MASK
+                        ? rb.scatter(call, slice(is.keep(), range)) : mask;
+                NDArray summed = tokenLoss.mul(counted).sum();
+                return summed.div(OwnedArrays.scalar(summed, miniTokens));
+            });
         }
     }
 

@@ -47,6 +47,11 @@ public record PrmSettings(Double lr, Double beta, PrmUpdate update, Integer micr
         return new PrmSettings(lr, null, null, microBatch, null, null);
     }
 
+    /** These settings training a LoRA adapter (null: the whole model). */
+    public PrmSettings withLora(LoraSettings l) {
+        return new PrmSettings(lr, beta, update, microBatch, maxGradNorm, weightDecay, l);
+    }
+
     public PrmSettings withUpdate(PrmUpdate u) {
         return new PrmSettings(lr, beta, u, microBatch, maxGradNorm, weightDecay, lora);
     }

@@ -2,7 +2,6 @@ package org.prime4j.orchestrator.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.nn.CausalLM;
@@ -31,7 +30,7 @@ public final class PrmTrainer extends ModelTrainer implements PrmStepper {
 
     /** Trains only {@code adapter} over the frozen {@code base} (null adapter: the whole model). */
     public PrmTrainer(CausalLM base, LoraAdapter adapter, PrmSettings settings) {
-        super(base, adapter, requireSettings(settings).lr(), settings.weightDecay());
+        super(base, adapter, requireSettings(settings).lora(), settings.lr(), settings.weightDecay());
         this.settings = settings;
     }
 
@@ -118,14 +117,17 @@ public final class PrmTrainer extends ModelTrainer implements PrmStepper {
         for (int[] range : ResponseBatch.ranges(0, n, settings.microBatch())) {
             List<TrainSample> micro = batch.subList(range[0], range[1]);
             ResponseBatch rb = new ResponseBatch(micro);
-            try (NDManager call = trained.scope();
-                 GradientCollector gc = train ? OptimizedModel.collector() : null) {
-                NDArray lp = TokenLogprobs.compute(trained.active(train), call, rb.padded());
-                float[][] host = rb.gather(lp);
-                System.arraycopy(host, 0, out, range[0], host.length);
-                if (gc != null) {
-                    NDArray bce = bceSum(call, rb, micro, lp);
-                    gc.backward(bce.div(OwnedArrays.scalar(bce, n)));
+            try (NDManager call = trained.scope()) {
+                if (train) {
+                    trained.backward(call, rb.padded(), logits -> {
+                        NDArray lp = TokenLogprobs.ofLogits(call, logits, rb.padded());
+                        System.arraycopy(rb.gather(lp), 0, out, range[0], micro.size());
+                        NDArray bce = bceSum(call, rb, micro, lp);
+                        return bce.div(OwnedArrays.scalar(bce, n));
+                    });
+                } else {
+                    float[][] host = rb.gather(TokenLogprobs.compute(trained.active(false), call, rb.padded()));
+                    System.arraycopy(host, 0, out, range[0], host.length);
                 }
             }
         }

@@ -238,9 +238,11 @@ class TrainConfigReaderTest {
     void loraSectionsTakeTheirDefaultsAndMakeOneFleetServeTheReference() {
         TrainConfig c = TrainConfigReader.parse(MINIMAL + """
                 policy: {lr: 1.0e-4, lora: {r: 8, target_modules: [q_proj, v_proj]}}
-                prm: {lora: {r: 4, alpha: 4, dropout: 0.1}}
+                prm: {lora: {r: 4, alpha: 4, dropout: 0.1, activation_checkpointing: false}}
                 """, "run.yaml");
         assertTrue(c.lora());
+        assertTrue(c.policy().lora().activationCheckpointing(), "checkpointing is on by default");
+        assertFalse(c.prm().lora().activationCheckpointing());
         assertEquals(8, c.policy().lora().r());
         assertEquals(16.0, c.policy().lora().alpha(), "alpha defaults to 2 r");
         assertEquals(java.util.List.of("q_proj", "v_proj"), c.policy().lora().targetModules());
@@ -277,6 +279,12 @@ class TrainConfigReaderTest {
                 prm: {lora: {}}
                 """, "run.yaml"));
         assertEquals("policy.lora.dropout", dropout.field(), dropout.getMessage());
+        ConfigException recomputed = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                policy: {lora: {}}
+                prm: {lora: {dropout: 0.1}}
+                """, "run.yaml"));
+        assertEquals("prm.lora.dropout", recomputed.field(), recomputed.getMessage());
+        assertTrue(recomputed.getMessage().contains("activation_checkpointing: false"), recomputed.getMessage());
         ConfigException alone = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
                 policy: {lora: {}}
                 """, "run.yaml"));

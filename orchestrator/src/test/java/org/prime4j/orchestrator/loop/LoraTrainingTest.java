@@ -29,11 +29,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.prime4j.client.RolloutClient;
 import org.prime4j.client.ScoreMode;
 import org.prime4j.client.WeightProbe;
 import org.prime4j.client.pool.PoolConfig;
 import org.prime4j.model.DjlRuntime;
+import org.prime4j.model.io.DType;
 import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.lora.LoraConfig;
 import org.prime4j.model.nn.CausalLM;
@@ -59,6 +62,8 @@ class LoraTrainingTest {
     @TempDir static Path shared;
     private static int threads;
     private static CausalLM base;
+    /** The same model stored in BF16, and its values as the servers hold them (widened to FP32). */
+    private static CausalLM bf16;
 
     private static final int[] PROBE_PROMPT = {2, 40, 41, 43, 61, 10};
     private static final int[] PROBE_RESPONSE = {52, 53, 55, 98, 120};
@@ -71,11 +76,14 @@ class LoraTrainingTest {
         JniUtils.setNumThreads(1);
         TinyRun.model(shared.resolve("sft"), 5);
         base = CausalLM.load(shared.resolve("sft"));
+        TinyRun.model(shared.resolve("sft-bf16"), 5, DType.BF16);
+        bf16 = CausalLM.load(shared.resolve("sft-bf16"));
     }
 
     @AfterAll
     static void close() {
         base.close();
+        bf16.close();
         JniUtils.setNumThreads(threads);
     }
 
@@ -132,19 +140,26 @@ class LoraTrainingTest {
         return m;
     }
 
-    @Test
-    void eachStepPublishesTheAdapterAndTheServersSampleFromIt(@TempDir Path tmp) throws Exception {
-        Path dir = runDir(tmp.resolve("run"));
+    /**
+     * Over an FP32 base and over a BF16 one, which the trainer holds in its 16 bits (widened a layer at a time,
+     * layers recomputed in backward) while the servers load it widened to FP32: the sampler and the trainer must
+     * agree either way.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sft", "sft-bf16"})
+    void eachStepPublishesTheAdapterAndTheServersSampleFromIt(String model, @TempDir Path tmp) throws Exception {
+        Path dir = TinyRun.runDir(tmp.resolve("run"), shared.resolve(model));
+        CausalLM base = model.equals("sft") ? LoraTrainingTest.base : bf16;
         float[] baseLp = logprobs(base, PROBE_PROMPT, PROBE_RESPONSE);
         List<Double> shift = new ArrayList<>();
-        try (DjlServingModel served = DjlServingModel.load(shared.resolve("sft"), null);
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        try (DjlServingModel served = DjlServingModel.load(shared.resolve(model), null);
              EmbeddedServer server = EmbeddedServer.start(served, ServerOptions.loopback("base").withLora(true));
              RolloutClient probe = RolloutClient.open(PoolConfig.builder().role("probe")
                      .baseUrls(List.of(server.baseUrl().toString())).progress(false).build())) {
             // One server, named as remote: the test can ask it what it serves while the run goes on.
             TrainConfig cfg = config(dir, "servers: {policy: {mode: remote, base_urls: [" + server.baseUrl() + "]}}\n");
             assertTrue(cfg.servers().reference().servedByPolicy(), "same_as_policy is the LoRA default");
-            ByteArrayOutputStream progress = new ByteArrayOutputStream();
             PrimeTraining.run(cfg, options(progress).withOnStep(m -> {
                 int step = m.step();
                 String name = AdapterPublisher.nameOf(step);
@@ -179,6 +194,9 @@ class LoraTrainingTest {
                     .as("the base stays as it was: the server's default model is still pi_ref")
                     .usingComparatorWithPrecision(1e-4f).containsExactly(baseLp);
         }
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains(model.equals("sft")
+                ? "over one base held in FP32; activation checkpointing policy on, PRM on"
+                : "over one base held in BF16");
     }
 
     @Test

@@ -23,8 +23,13 @@ final class TinyRun {
     private TinyRun() {}
 
     static Path model(Path dir, long seed) throws IOException {
+        return model(dir, seed, DType.F32);
+    }
+
+    /** The tiny model stored in {@code dtype} (BF16: a base the trainer holds in 16 bits). */
+    static Path model(Path dir, long seed, DType dtype) throws IOException {
         try (CausalLM m = CausalLM.random(CONFIG, seed, 0.3)) {
-            m.save(dir, DType.F32, 0);
+            m.save(dir, dtype, 0);
         }
         ByteLevelTokenizerFiles.write(dir, ByteLevelTokenizerFiles.CHATML_SPECIALS);
         return dir;
