@@ -27,15 +27,15 @@ public final class MemoryBench {
 
     static final double GIB = 1024.0 * 1024 * 1024;
 
-    /** Shapes from the models' config.json (Qwen3: q/k norms omitted until CausalLM has them; 2 x head_dim per layer). */
+    /** Shapes from the models' config.json (Qwen3 with its per-head q/k norms, no q/k/v bias). */
     static final Map<String, ModelConfig> SHAPES = new LinkedHashMap<>();
 
     static {
         SHAPES.put("qwen2.5-0.5b", qwen(Architecture.QWEN2, 896, 4864, 24, 14, 2, 64, 151936, true, true));
         SHAPES.put("qwen2.5-1.5b", qwen(Architecture.QWEN2, 1536, 8960, 28, 12, 2, 128, 151936, true, true));
-        SHAPES.put("qwen3-1.7b", qwen(Architecture.QWEN2, 2048, 6144, 28, 16, 8, 128, 151936, true, false));
+        SHAPES.put("qwen3-1.7b", qwen(Architecture.QWEN3, 2048, 6144, 28, 16, 8, 128, 151936, true, false));
         SHAPES.put("qwen2.5-7b", qwen(Architecture.QWEN2, 3584, 18944, 28, 28, 4, 128, 152064, false, true));
-        SHAPES.put("qwen3-8b", qwen(Architecture.QWEN2, 4096, 12288, 36, 32, 8, 128, 151936, false, false));
+        SHAPES.put("qwen3-8b", qwen(Architecture.QWEN3, 4096, 12288, 36, 32, 8, 128, 151936, false, false));
     }
 
     private static ModelConfig qwen(Architecture a, int d, int f, int layers, int heads, int kv, int headDim,

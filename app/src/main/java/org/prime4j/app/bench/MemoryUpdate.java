@@ -22,6 +22,7 @@ import org.prime4j.model.nn.OwnedArrays;
 import org.prime4j.model.nn.PaddedBatch;
 import org.prime4j.model.score.TokenLogprobs;
 import org.prime4j.model.train.AdamW;
+import org.prime4j.orchestrator.train.LoraSettings;
 import org.prime4j.orchestrator.train.OldLogprobs;
 import org.prime4j.orchestrator.train.PolicySettings;
 import org.prime4j.orchestrator.train.PolicyTrainer;
@@ -33,9 +34,9 @@ import org.prime4j.orchestrator.train.TrainSample;
 /**
  * One PRIME update in a process of its own, so that the kernel's peak-RSS counter (VmHWM) belongs to it alone:
  * {@code MemoryUpdate SHAPE MODE RANK TARGETS}. Prints one {@code MEMORY-RESULT} line for {@link MemoryBench}.
- * Full mode runs the orchestrator's PrmTrainer and PolicyTrainer (their losses and AdamW); LoRA mode, which those
- * trainers do not drive yet, computes the same two losses here over one frozen BF16 base with two adapters and
- * per-layer checkpointing.
+ * Both modes run the orchestrator's PrmTrainer and PolicyTrainer (their losses, AdamW, old log-probs): full mode
+ * on two FP32 models, LoRA mode on two adapters over one frozen BF16 base, with each layer recomputed in backward
+ * as a LoRA run does.
  */
 public final class MemoryUpdate {
 
@@ -99,53 +100,30 @@ public final class MemoryUpdate {
         int[] seq = new int[prompt.length + response.length];
         System.arraycopy(prompt, 0, seq, 0, prompt.length);
         System.arraycopy(response, 0, seq, prompt.length, response.length);
-        PaddedBatch batch = PaddedBatch.leftPad(List.of(seq), 0);
-        float[] adv = new float[seq.length - 1];
-        for (int j = prompt.length - 1; j < adv.length; j++) {
-            adv[j] = (float) rng.nextGaussian();
+        double[] adv = new double[response.length];
+        for (int t = 0; t < adv.length; t++) {
+            adv[t] = rng.nextGaussian();
         }
-        LoraConfig lc = new LoraConfig(rank, 2.0 * rank, targets, 0.0, "random");
+        LoraSettings lora = new LoraSettings(rank, 2.0 * rank, 0.0, targets, true);
+        LoraConfig lc = lora.toConfig("random");
         try (CausalLM base = CausalLM.frozen(config, m -> HalfWeights.random(config, DType.BF16, 1, 0.02, m));
-             LoraAdapter policy = LoraAdapter.create(base, lc, 2);
-             LoraAdapter prm = LoraAdapter.create(base, lc, 3);
-             AdamW policyOpt = new AdamW(base.manager(), policy.parameters(), AdamW.Settings.of(1e-6, 0));
-             AdamW prmOpt = new AdamW(base.manager(), prm.parameters(), AdamW.Settings.of(1e-6, 0))) {
+             LoraAdapter policyAdapter = LoraAdapter.create(base, lc, 2);
+             LoraAdapter prmAdapter = LoraAdapter.create(base, lc, 3);
+             PrmTrainer prm = new PrmTrainer(base, prmAdapter, new PrmSettings(1e-6, BETA, PrmUpdate.AFTER, 1,
+                     MAX_GRAD_NORM, 0.0, lora));
+             PolicyTrainer ppo = new PolicyTrainer(base, policyAdapter, new PolicySettings(1e-6, CLIP, 1, 1, 1,
+                     MAX_GRAD_NORM, OldLogprobs.TRAINER, 0.0, 0.0, 0.0, lora))) {
             stage("base and adapters made");
             long start = System.nanoTime();
             // Reference log-probs: the base without an adapter (pi_ref is the base in LoRA PRIME).
-            float[] ref = logprobs(base, null, batch);
+            float[] all = logprobs(base, null, PaddedBatch.leftPad(List.of(seq), 0));
+            float[] ref = Arrays.copyOfRange(all, prompt.length - 1, seq.length - 1);
             stage("reference log-probs");
-            // PRM step: BCE(sigmoid(beta * sum_t (log pi_phi - log pi_ref)), o) with o = 1.
-            try (NDManager call = base.manager().newSubManager()) {
-                base.setAdapter(prm);
-                LayerCheckpointing.backward(base, call, batch, logits -> {
-                    NDArray lp = TokenLogprobs.ofLogits(call, logits, batch);
-                    NDArray mask = responseMask(call, lp, prompt.length);
-                    NDArray q = lp.sub(call.create(ref, lp.getShape())).mul(mask).sum();
-                    NDArray z = q.mul(OwnedArrays.scalar(q, BETA));
-                    // max(z, 0) - z * o + log(1 + exp(-|z|)) with o = 1, as PrmTrainer.bceSum
-                    return z.maximum(OwnedArrays.scalar(z, 0)).sub(z).add(z.abs().neg().exp().add(1f).log());
-                });
-                prmOpt.clipAndStep(1.0, MAX_GRAD_NORM);
-            }
+            List<TrainSample> batch = List.of(new TrainSample(prompt, response, null, ref, 1));
+            prm.step(batch, 1);
             stage("PRM step");
-            // Policy step: PPO clipped token-mean loss against the policy's own no-grad log-probs.
-            float[] old = logprobs(base, policy, batch);
-            stage("old log-probs");
-            try (NDManager call = base.manager().newSubManager()) {
-                base.setAdapter(policy);
-                LayerCheckpointing.backward(base, call, batch, logits -> {
-                    NDArray lp = TokenLogprobs.ofLogits(call, logits, batch);
-                    NDArray mask = responseMask(call, lp, prompt.length);
-                    NDArray a = call.create(adv, lp.getShape());
-                    NDArray ratio = lp.sub(call.create(old, lp.getShape())).mul(mask).exp();
-                    NDArray loss = a.neg().mul(ratio).maximum(a.neg().mul(ratio.clip(1 - CLIP, 1 + CLIP)));
-                    NDArray summed = loss.mul(mask).sum();
-                    return summed.div(OwnedArrays.scalar(summed, response.length));
-                });
-                policyOpt.clipAndStep(1.0, MAX_GRAD_NORM);
-            }
-            stage("policy step");
+            ppo.update(batch, new double[][] {adv});
+            stage("policy step (old log-probs, then PPO)");
             return (System.nanoTime() - start) / 1e9;
         }
     }
@@ -160,13 +138,6 @@ public final class MemoryUpdate {
         } finally {
             JniUtils.setGradMode(was);
         }
-    }
-
-    /** 1 at the log-prob columns that predict response tokens (column j predicts token j + 1). */
-    private static NDArray responseMask(NDManager call, NDArray lp, int promptLength) {
-        float[] m = new float[(int) lp.size()];
-        Arrays.fill(m, promptLength - 1, m.length, 1f);
-        return call.create(m, lp.getShape());
     }
 
     private static int[] tokens(Random rng, int n, int vocab) {

@@ -12,8 +12,8 @@ import org.prime4j.model.nn.ParamNames;
  *   <li>full FP32, two trained models: {@code 2 * 16 P} (weights, gradients, two AdamW moments) plus the
  *       activations of one recorded pass: {@code L * layer + logits};</li>
  *   <li>LoRA over one 16-bit base, two adapters: {@code 2 P + 2 * 16 P_a} plus the checkpointed pass: the layer
- *       inputs {@code 4 T d L}, one recorded layer, its widened weights {@code 4 P_l}, the widened head
- *       {@code 4 V d} (saved by the head segment's backward) and the logits.</li>
+ *       inputs {@code 4 T d L}, one recorded layer, its widened weights {@code 4 P_l}, one widened slice of the
+ *       head (at most 256 MiB: the head's backward runs by hand, a slice at a time) and the logits.</li>
  * </ul>
  * A recorded layer keeps about {@code 4 T (12 d + 5 f) + 8 H T^2} bytes (normed inputs, q/k/v, attention
  * scores and probabilities, gate/up/product); logits cost {@code 3 * 4 T V} (logits, log-softmax, gradient).
@@ -24,6 +24,9 @@ public record UpdateMemory(long weights, long gradients, long moments, long acti
     /** Every projection PEFT can target in these models. */
     public static final List<String> ALL_LINEAR = List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj",
             "up_proj", "down_proj");
+
+    /** The largest widened head slice a frozen base makes (HalfWeights: 64 Mi FP32 elements). */
+    static final long HEAD_SLICE_BYTES = 4L << 26;
 
     public long total() {
         return weights + gradients + moments + activations;
@@ -40,7 +43,7 @@ public record UpdateMemory(long weights, long gradients, long moments, long acti
         long a = adapterParameters(c, rank, targets);
         long d = c.hiddenSize();
         long acts = 4L * tokens * d * c.numHiddenLayers() + recordedLayer(c, tokens) + 4 * largestLayer(c)
-                + 4L * c.vocabSize() * d + logits(c, tokens);
+                + Math.min(4L * c.vocabSize() * d, HEAD_SLICE_BYTES) + logits(c, tokens);
         return new UpdateMemory(2 * p + 2 * 4 * a, 2 * 4 * a, 2 * 8 * a, acts);
     }
 

@@ -283,7 +283,22 @@ public final class CausalLM implements AutoCloseable {
 
     /** Final RMSNorm and the output head: FP32 logits (rows, cols, vocab). */
     NDArray head(NDManager call, NDArray h) {
-        return weights.logits(call, layer.rmsNorm(h, weights.weight(call, ParamNames.FINAL_NORM)));
+        return projectHead(call, finalNorm(call, h));
+    }
+
+    /** The final RMSNorm, the first half of {@link #head}. */
+    NDArray finalNorm(NDManager call, NDArray h) {
+        return layer.rmsNorm(h, weights.weight(call, ParamNames.FINAL_NORM));
+    }
+
+    /** The output projection, the second half of {@link #head}. */
+    NDArray projectHead(NDManager call, NDArray normed) {
+        return weights.logits(call, normed);
+    }
+
+    /** The gradient of {@link #projectHead}'s input from that of its logits (the head is never trained). */
+    NDArray headInputGradient(NDManager call, NDArray gradLogits) {
+        return weights.logitsInputGradient(call, gradLogits);
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -29,8 +30,8 @@ import org.prime4j.model.io.HostTensor;
 public final class HalfWeights implements AutoCloseable {
 
     private static final int BLOCK = 1 << 16;
-    /** FP32 elements of one widened head slice (64 Mi elements, 256 MiB). */
-    private static final long HEAD_SLICE_ELEMENTS = 1L << 26;
+    /** FP32 elements of one widened head slice (64 Mi elements, 256 MiB); tests cut tiny heads into slices too. */
+    static long headSliceElements = 1L << 26;
 
     private final DType dtype;
     private final NDManager manager;
@@ -195,7 +196,7 @@ public final class HalfWeights implements AutoCloseable {
      */
     NDArray head(NDManager call, NDArray h, String name) {
         long vocab = shapes.get(name)[0];
-        long rowsPerSlice = Math.max(1, HEAD_SLICE_ELEMENTS / shapes.get(name)[1]);
+        long rowsPerSlice = Math.max(1, headSliceElements / shapes.get(name)[1]);
         NDList parts = new NDList();
         for (long from = 0; from < vocab; from += rowsPerSlice) {
             try (NDManager scope = call.newSubManager()) {
@@ -204,6 +205,31 @@ public final class HalfWeights implements AutoCloseable {
             }
         }
         return parts.size() == 1 ? parts.head() : NDArrays.concat(parts, -1);
+    }
+
+    /**
+     * The gradient of {@link #head}'s input from the gradient of its logits: {@code dL/dh = sum over slices of
+     * g[..., slice] W[slice]}, widening one slice at a time (for backward by hand, without autograd keeping every
+     * widened slice).
+     */
+    NDArray headInputGradient(NDManager call, NDArray gradLogits, String name) {
+        long[] shape = shapes.get(name);
+        long rowsPerSlice = Math.max(1, headSliceElements / shape[1]);
+        NDArray sum = null;
+        for (long from = 0; from < shape[0]; from += rowsPerSlice) {
+            long to = Math.min(shape[0], from + rowsPerSlice);
+            try (NDManager scope = call.newSubManager()) {
+                NDArray part = gradLogits.get(new NDIndex(":, :, {}:{}", from, to))
+                        .matMul(widenRowRange(scope, name, from, to));
+                if (sum == null) {
+                    sum = part;
+                    sum.attach(call);
+                } else {
+                    sum.addi(part);
+                }
+            }
+        }
+        return sum;
     }
 
     /** Every tensor widened to FP32 host arrays, one at a time. */

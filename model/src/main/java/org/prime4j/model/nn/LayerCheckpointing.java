@@ -55,9 +55,13 @@ public final class LayerCheckpointing {
             NDArray g;
             try (NDManager scope = call.newSubManager()) {
                 NDArray top = leaf(scope, h);
-                NDArray l = loss.apply(model.head(scope, top));
-                value = l.getFloat();
-                JniUtils.backward((PtNDArray) l, (PtNDArray) l.onesLike(), false, false);
+                if (model.frozenWeights() == null) {
+                    NDArray l = loss.apply(model.head(scope, top));
+                    value = l.getFloat();
+                    JniUtils.backward((PtNDArray) l, (PtNDArray) l.onesLike(), false, false);
+                } else {
+                    value = headBackward(model, scope, top, loss);
+                }
                 g = gradientOf(top, call);
             }
             h.close();
@@ -82,6 +86,32 @@ public final class LayerCheckpointing {
                 }
             }
         }
+    }
+
+    /**
+     * The head segment of a frozen base, its backward by hand: autograd would keep every widened slice of the
+     * (vocab x hidden) head for backward, the largest FP32 copy a frozen base makes (2 GiB at 7B). Instead the
+     * logits are made without a graph and become a leaf; the loss's gradient w.r.t. them is taken back through
+     * the head a slice at a time ({@code g W}), then through the final norm by autograd into {@code top}.
+     */
+    private static double headBackward(CausalLM model, NDManager scope, NDArray top,
+                                       Function<NDArray, NDArray> loss) {
+        NDArray normed = model.finalNorm(scope, top);
+        JniUtils.setGradMode(false);
+        NDArray logits = model.projectHead(scope, normed);
+        JniUtils.setGradMode(true);
+        logits.setRequiresGradient(true);
+        NDArray l = loss.apply(logits);
+        double value = l.getFloat();
+        JniUtils.backward((PtNDArray) l, (PtNDArray) l.onesLike(), false, false);
+        NDArray gradLogits = logits.getGradient();
+        gradLogits.attach(scope);
+        JniUtils.setGradMode(false);
+        NDArray gradNormed = model.headInputGradient(scope, gradLogits);
+        JniUtils.setGradMode(true);
+        gradLogits.close();
+        JniUtils.backward((PtNDArray) normed, (PtNDArray) gradNormed, false, false);
+        return value;
     }
 
     /** A copy of {@code a} on {@code scope} with no history that requires a gradient. */

@@ -127,6 +127,15 @@ final class WeightStore {
         return compute == DataType.FLOAT32 ? logits : logits.toType(DataType.FLOAT32, false);
     }
 
+    /** dL/d(normed) from dL/d(logits) of {@link #logits}, for an FP32 compute type. */
+    NDArray logitsInputGradient(NDManager call, NDArray gradLogits) {
+        String head = config.tieWordEmbeddings() ? ParamNames.EMBED : ParamNames.LM_HEAD;
+        if (half != null) {
+            return half.headInputGradient(call, gradLogits, head);
+        }
+        return gradLogits.matMul(weight(call, head));
+    }
+
     /** Concatenated projection weights (or biases) of one layer, owned by {@code m}: see {@link FusedProjections}. */
     NDArray concat(NDManager m, int layer, String suffix, String... projections) {
         NDList parts = new NDList();
