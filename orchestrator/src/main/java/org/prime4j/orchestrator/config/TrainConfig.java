@@ -56,10 +56,6 @@ public record TrainConfig(ModelSection model, ServersSection servers, DataSectio
             }
             return servers;
         }
-        if (run.async()) {
-            // An async resume reloads the sampler's weights as a whole model; adapters would need their own path.
-            throw new FieldError("run.async", "is not supported with LoRA yet (policy.lora): use run.async: false");
-        }
         for (var other : java.util.Map.of("model.prm", model.prm(), "model.reference", model.reference()).entrySet()) {
             if (!other.getValue().equals(model.policy())) {
                 throw new FieldError(other.getKey(), "must be model.policy (" + model.policy() + ") with LoRA: the"

@@ -57,12 +57,31 @@ final class AdapterPublisher implements PolicyPublisher {
         return dir;
     }
 
-    /** The trainer's log-probs of the fixed probe with the policy adapter on the shared base (saved in F32). */
+    /**
+     * Loads an older adapter of this run (a copy of {@code policy-step-N}) under its name again and makes rollouts
+     * ask for it, probed like a publish with that adapter's own log-probs.
+     */
+    @Override
+    public void restore(int step, Path dir) throws IOException, ServerException {
+        String name = nameOf(step);
+        WeightProbe probe;
+        try (LoraAdapter older = LoraAdapter.load(base, dir)) {
+            probe = probe(older);
+        }
+        servers.publishLora(name, dir, m -> m.startsWith(NAME_PREFIX), probe);
+        served = name;
+    }
+
     private WeightProbe probe() {
+        return probe(adapter);
+    }
+
+    /** The trainer's log-probs of the fixed probe with {@code a} on the shared base (saved in F32). */
+    private WeightProbe probe(LoraAdapter a) {
         ProjectionAdapter before = base.adapter(); // the base is shared with the PRM's adapter
         try {
-            base.setAdapter(adapter);
-            adapter.setTraining(false); // no dropout: the servers apply none
+            base.setAdapter(a);
+            a.setTraining(false); // no dropout: the servers apply none
             return WeightPublisher.probe(base, DType.F32);
         } finally {
             base.setAdapter(before);

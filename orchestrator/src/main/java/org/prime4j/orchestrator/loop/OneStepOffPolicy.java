@@ -73,7 +73,7 @@ final class OneStepOffPolicy implements AutoCloseable {
         }
         if (resumed.samplerWeights() != null) {
             StepClock.once(first, Phase.PUBLISH, () -> {
-                stepper.policyServers().reloadWeights(resumed.samplerWeights());
+                stepper.publisher().restore(resumed.samplerStep(), resumed.samplerWeights());
                 return null;
             });
         }

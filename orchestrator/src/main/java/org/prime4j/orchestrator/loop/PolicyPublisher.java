@@ -19,6 +19,12 @@ interface PolicyPublisher {
     default void adoptInitial() throws Exception {
     }
 
+    /**
+     * Puts the policy published after {@code step} back on the servers from its copy {@code dir} (an async resume
+     * redoes the in-flight rollouts with the weights that sampled them, which are older than the trained ones).
+     */
+    void restore(int step, Path dir) throws Exception;
+
     /** The {@code model} rollouts must request: null for the servers' only model, else the adapter's name. */
     default String servedModel() {
         return null;

@@ -52,8 +52,8 @@ final class PrimeStep {
         return tokens;
     }
 
-    org.prime4j.client.RolloutClient policyServers() {
-        return servers.policy();
+    PolicyPublisher publisher() {
+        return publisher;
     }
 
         Path published() {

@@ -235,6 +235,11 @@ public final class PrimeTraining {
             public void adoptInitial() throws Exception {
                 full.adopt(p.cfg().model().policy(), p.policy().model(), p.servers().policy());
             }
+
+            @Override
+            public void restore(int step, Path dir) throws Exception {
+                p.servers().policy().reloadWeights(dir);
+            }
         };
     }
 

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.prime4j.model.lora.LoraAdapter;
+import org.prime4j.orchestrator.train.LoraSettings;
 import org.prime4j.model.DjlRuntime;
 import org.prime4j.orchestrator.config.TrainConfig;
 
@@ -144,5 +146,42 @@ class AsyncTrainingTest {
         assertTrue(syncOff < 1e-3, "synchronous: trainer and sampler agree: " + sync.get(1));
         assertTrue(asyncOff > 10 * syncOff && asyncOff > 1e-3,
                 "async step 2 trains on step 0's samples: sync " + syncOff + " async " + asyncOff);
+    }
+
+    /**
+     * LoRA, one step off-policy: the sampler's adapter is kept with the checkpoint and loaded again under its own
+     * name at resume, so the resumed run redoes step 3's rollouts with step 1's adapter and ends where the
+     * uninterrupted one does, bit for bit.
+     */
+    @Test
+    void asyncLoraRunsKeepTheSamplersAdapterAndResumeExactly(@TempDir Path tmp) throws Exception {
+        Path aDir = runDir(tmp.resolve("a"));
+        PrimeTraining.run(loraConfig(aDir), options());
+        List<JsonNode> lines = MetricsLog.read(aDir.resolve("out/metrics.jsonl"));
+        assertEquals(List.of(0, 1, 1), lines.stream().map(m -> m.get("staleness").asInt()).toList());
+
+        Path splitDir = runDir(tmp.resolve("split"));
+        PrimeTraining.run(loraConfig(splitDir), options().withSteps(2));
+        Path sampler = splitDir.resolve("out/checkpoints/step-2/sampler");
+        assertTrue(Files.isRegularFile(sampler.resolve(org.prime4j.model.lora.LoraConfig.FILE)),
+                "step 3 is sampled by step 1's adapter, kept with the checkpoint");
+        assertArrayEquals(Files.readAllBytes(splitDir.resolve("out/weights/step-1/" + LoraAdapter.WEIGHTS)),
+                Files.readAllBytes(sampler.resolve(LoraAdapter.WEIGHTS)));
+        PrimeTraining.run(loraConfig(splitDir), options().withResume(true));
+        List<JsonNode> split = MetricsLog.read(splitDir.resolve("out/metrics.jsonl"));
+        assertEquals(3, split.size(), "no step trained twice or skipped");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(withoutTimings(lines.get(i)), withoutTimings(split.get(i)), "step " + (i + 1));
+        }
+        assertArrayEquals(Files.readAllBytes(aDir.resolve("out/weights/step-3/" + LoraAdapter.WEIGHTS)),
+                Files.readAllBytes(splitDir.resolve("out/weights/step-3/" + LoraAdapter.WEIGHTS)),
+                "the resumed async LoRA run ends with the same adapter, bit for bit");
+    }
+
+    private static TrainConfig loraConfig(Path dir) throws Exception {
+        TrainConfig c = config(dir, true);
+        LoraSettings lora = new LoraSettings(4, 8.0, null, null);
+        return new TrainConfig(c.model(), c.servers(), c.data(), c.rollout(), c.filter(), c.prm().withLora(lora),
+                c.policy().withLora(lora), c.advantage(), c.verifier(), c.run());
     }
 }

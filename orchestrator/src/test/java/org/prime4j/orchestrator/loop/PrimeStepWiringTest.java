@@ -121,7 +121,17 @@ class PrimeStepWiringTest {
         WeightPublisher publisher = new WeightPublisher(shared.resolve("weights-" + beta), cfg.run().publishDtype(),
                 cfg.model().policy());
         PrimeStep step = new PrimeStep(cfg, data, new PromptOrder(data.size(), cfg.run().seed(), DataCursor.START),
-                servers, scorer, prm, policy, n -> publisher.publish(n, policy.model(), servers.policy()));
+                servers, scorer, prm, policy, new PolicyPublisher() {
+                    @Override
+                    public Path publish(int n) throws Exception {
+                        return publisher.publish(n, policy.model(), servers.policy());
+                    }
+
+                    @Override
+                    public void restore(int n, Path dir) {
+                        throw new AssertionError("one synchronous step restores nothing");
+                    }
+                });
 
         StepMetrics metrics = step.run(1);
 
