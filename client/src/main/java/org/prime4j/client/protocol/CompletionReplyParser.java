@@ -64,10 +64,14 @@ public final class CompletionReplyParser {
             List<CompletionChoice> choices = null;
             int promptTokens = -1;
             int completionTokens = -1;
+            String error = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 switch (field) {
+                    case "error" -> error = errorMessage(p, value);
+                    // vLLM's older flat error shape: {"object": "error", "message": ...}
+                    case "message" -> error = error != null ? error : p.getValueAsString();
                     case "id" -> id = p.getValueAsString();
                     case "model" -> model = p.getValueAsString();
                     case "choices" -> choices = parseChoices(p, value);
@@ -97,10 +101,36 @@ public final class CompletionReplyParser {
                 throw new MalformedReplyException("trailing data after the reply object");
             }
             if (choices == null) {
-                throw new MalformedReplyException("reply has no 'choices'");
+                // A server that had started a 200 reply (the embedded one sends keep-alive whitespace while a
+                // request waits) can only report a later failure in the body.
+                throw new MalformedReplyException(error != null ? "reply is an error: " + error
+                        : "reply has no 'choices'");
             }
             return new CompletionReply(id, model, choices, promptTokens, completionTokens, counted.count());
         }
+    }
+
+    /** The message of an {@code "error"} value: {@code {"message": ..., "type": ...}} or a bare string. */
+    private static String errorMessage(JsonParser p, JsonToken value) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            String text = value.isScalarValue() ? p.getValueAsString() : null;
+            p.skipChildren();
+            return text;
+        }
+        String message = null;
+        String type = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            p.nextToken();
+            if (f.equals("message")) {
+                message = p.getValueAsString();
+            } else if (f.equals("type")) {
+                type = p.getValueAsString();
+            } else {
+                p.skipChildren();
+            }
+        }
+        return type == null ? message : message + " (" + type + ")";
     }
 
     private List<CompletionChoice> parseChoices(JsonParser p, JsonToken value) throws IOException {

@@ -129,6 +129,13 @@ class CompletionReplyParserTest {
                 .isInstanceOf(JsonProcessingException.class);
         assertThatThrownBy(() -> parseText("{\"id\": \"cmpl-1\"}", List.of(PROMPT), 1))
                 .isInstanceOf(MalformedReplyException.class).hasMessageContaining("no 'choices'");
+        // An error that arrives under a 200 (after the embedded server's keep-alive spaces) says what it was.
+        assertThatThrownBy(() -> parseText("   {\"error\": {\"message\": \"model failed: out of memory\", "
+                + "\"type\": \"InternalServerError\", \"code\": 500}}", List.of(PROMPT), 1))
+                .isInstanceOf(MalformedReplyException.class)
+                .hasMessage("reply is an error: model failed: out of memory (InternalServerError)");
+        assertThatThrownBy(() -> parseText("{\"object\": \"error\", \"message\": \"bad\"}", List.of(PROMPT), 1))
+                .isInstanceOf(MalformedReplyException.class).hasMessage("reply is an error: bad");
         assertThatThrownBy(() -> parseText("{\"choices\": []} {}", List.of(PROMPT), 1))
                 .isInstanceOf(MalformedReplyException.class).hasMessageContaining("trailing data");
         assertThatThrownBy(() -> parseText("{\"choices\":[{\"index\":1}]}", List.of(PROMPT), 1))
