@@ -107,7 +107,7 @@ public final class AsyncBench {
              RolloutClient control = RolloutClient.open(PoolConfig.builder().role("policy")
                      .baseUrls(List.of(server.baseUrl().toString())).build())) {
             TrainConfig timed = new TrainConfig(base.model(), base.servers(), base.data(), base.rollout(),
-                    base.filter(), base.prm(), withEpochs(base.policy(), s.epochs()), base.advantage(),
+                    base.filter(), base.prm(), base.policy().withEpochs(s.epochs()), base.advantage(),
                     base.verifier(), base.run());
             Runs runs = new Runs(timed, server.baseUrl().toString(), reference.baseUrl().toString(), scratch,
                     control);
@@ -171,13 +171,6 @@ public final class AsyncBench {
         static Run faster(Run a, Run b) {
             return a == null || b.step() < a.step() ? b : a;
         }
-    }
-
-    private static org.prime4j.orchestrator.train.PolicySettings withEpochs(
-            org.prime4j.orchestrator.train.PolicySettings p, int epochs) {
-        return new org.prime4j.orchestrator.train.PolicySettings(p.lr(), p.clip(), p.miniBatch(), p.microBatch(),
-                epochs, p.maxGradNorm(), p.oldLogprobs(), p.klCoef(), p.entropyCoef(), p.weightDecay(),
-                p.isCorrection(), p.isCap());
     }
 
     /** Training runs against the paced policy server (and one reference server), each from the initial weights. */

@@ -112,7 +112,7 @@ public final class MemoryUpdate {
              PrmTrainer prm = new PrmTrainer(base, prmAdapter, new PrmSettings(1e-6, BETA, PrmUpdate.AFTER, 1,
                      MAX_GRAD_NORM, 0.0, lora));
              PolicyTrainer ppo = new PolicyTrainer(base, policyAdapter, new PolicySettings(1e-6, CLIP, 1, 1, 1,
-                     MAX_GRAD_NORM, OldLogprobs.TRAINER, 0.0, 0.0, 0.0, lora))) {
+                     MAX_GRAD_NORM, OldLogprobs.TRAINER, 0.0, 0.0, 0.0).withLora(lora))) {
             stage("base and adapters made");
             long start = System.nanoTime();
             // Reference log-probs: the base without an adapter (pi_ref is the base in LoRA PRIME).

@@ -52,7 +52,7 @@ public record PolicySettings(Double lr, Double clip, Integer miniBatch, Integer 
         }
     }
 
-    /** Without importance-sampling correction. */
+    /** Full fine-tuning without importance-sampling correction; see {@link #withIsCorrection}, {@link #withLora}. */
     public PolicySettings(Double lr, Double clip, Integer miniBatch, Integer microBatch, Integer epochs,
                           Double maxGradNorm, OldLogprobs oldLogprobs, Double klCoef, Double entropyCoef,
                           Double weightDecay) {
@@ -60,26 +60,16 @@ public record PolicySettings(Double lr, Double clip, Integer miniBatch, Integer 
                 null, null, null);
     }
 
-    /** Without importance-sampling correction, with a LoRA adapter (null: full fine-tuning). */
-    public PolicySettings(Double lr, Double clip, Integer miniBatch, Integer microBatch, Integer epochs,
-                          Double maxGradNorm, OldLogprobs oldLogprobs, Double klCoef, Double entropyCoef,
-                          Double weightDecay, LoraSettings lora) {
-        this(lr, clip, miniBatch, microBatch, epochs, maxGradNorm, oldLogprobs, klCoef, entropyCoef, weightDecay,
-                null, null, lora);
-    }
-
-    /** With an importance-sampling correction, full fine-tuning. */
-    public PolicySettings(Double lr, Double clip, Integer miniBatch, Integer microBatch, Integer epochs,
-                          Double maxGradNorm, OldLogprobs oldLogprobs, Double klCoef, Double entropyCoef,
-                          Double weightDecay, IsCorrection isCorrection, Double isCap) {
-        this(lr, clip, miniBatch, microBatch, epochs, maxGradNorm, oldLogprobs, klCoef, entropyCoef, weightDecay,
-                isCorrection, isCap, null);
-    }
-
     /** These settings with an importance-sampling correction. */
     public PolicySettings withIsCorrection(IsCorrection mode, double cap) {
         return new PolicySettings(lr, clip, miniBatch, microBatch, epochs, maxGradNorm, oldLogprobs, klCoef,
                 entropyCoef, weightDecay, mode, cap, lora);
+    }
+
+    /** These settings with {@code n} passes over each batch. */
+    public PolicySettings withEpochs(int n) {
+        return new PolicySettings(lr, clip, miniBatch, microBatch, n, maxGradNorm, oldLogprobs, klCoef, entropyCoef,
+                weightDecay, isCorrection, isCap, lora);
     }
 
     /** These settings training a LoRA adapter (null: the whole model). */
