@@ -48,11 +48,22 @@ public final class PrmProbe {
      * @param temperature rollout temperature (the loop's is 1)
      * @param savePrm     whether to write the trained PRM to {@code out/prm}
      * @param samples     a previous probe's samples.json to reuse instead of sampling (null: sample); it must
-     *                    come from the same {@code model}, which stays pi_ref and the PRM's start
+     *                    come from the same {@code model}, which stays pi_ref
+     * @param startPrm    the PRM's starting weights (null: {@code model}); with 0 epochs this scores a trained PRM,
+     *                    e.g. a run's {@code checkpoints/step-N/prm}, on the held-out split of {@code model}'s
+     *                    samples
      */
     public record Options(Path model, Path data, int prompts, int k, int epochs, double heldOut, int miniBatch,
                           PrmSettings prm, int maxTokens, double temperature, long seed, Path out, boolean savePrm,
-                          Path samples) {
+                          Path samples, Path startPrm) {
+
+        /** The PRM starts from {@code model}. */
+        public Options(Path model, Path data, int prompts, int k, int epochs, double heldOut, int miniBatch,
+                       PrmSettings prm, int maxTokens, double temperature, long seed, Path out, boolean savePrm,
+                       Path samples) {
+            this(model, data, prompts, k, epochs, heldOut, miniBatch, prm, maxTokens, temperature, seed, out, savePrm,
+                    samples, null);
+        }
 
         public Options {
             if (prompts < 2 || k < 2 || epochs < 0 || miniBatch < k || maxTokens < 1) {
@@ -122,7 +133,7 @@ public final class PrmProbe {
         double beta = settings.beta();
         List<Epoch> epochs = new ArrayList<>();
         Path prmDir = null;
-        try (CausalLM model = CausalLM.load(o.model()); PrmTrainer prm = new PrmTrainer(model, settings)) {
+        try (CausalLM model = CausalLM.load(o.startPrm() != null ? o.startPrm() : o.model()); PrmTrainer prm = new PrmTrainer(model, settings)) {
             epochs.add(new Epoch(0, 0, Double.NaN, 0, ProbeScores.of(test, prm.logRatios(test.samples()), beta)));
             log.println(header());
             log.println(row(epochs.get(0)));

@@ -83,6 +83,11 @@ final class BenchPrmCommand implements Callable<Integer> {
             + " --model) instead of sampling: other PRM settings on the very same responses.")
     Path samples;
 
+    @Option(names = "--prm", paramLabel = "DIR", description = "The PRM's starting weights (default: --model, which"
+            + " stays pi_ref); with --epochs 0 and --samples this scores a trained PRM, e.g. a run's"
+            + " checkpoints/step-N/prm, on the same held-out responses.")
+    Path startPrm;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -91,6 +96,10 @@ final class BenchPrmCommand implements Callable<Integer> {
         if (m == null || !Files.isRegularFile(m.resolve("config.json"))) {
             err.println("prime4j bench prm: --model " + (m != null ? m : MODEL) + " is not a checkpoint directory"
                     + " (no config.json)");
+            return 2;
+        }
+        if (startPrm != null && !Files.isRegularFile(startPrm.resolve("config.json"))) {
+            err.println("prime4j bench prm: --prm " + startPrm + " is not a checkpoint directory (no config.json)");
             return 2;
         }
         if (samples != null && !Files.isRegularFile(samples)) {
@@ -106,7 +115,7 @@ final class BenchPrmCommand implements Callable<Integer> {
         try {
             o = new PrmProbe.Options(m, d, prompts, k, epochs, heldOut, miniBatch,
                     new PrmSettings(lr, beta, null, microBatch, maxGradNorm, null), maxTokens, temperature, seed, dir,
-                    !noSave, samples);
+                    !noSave, samples, startPrm);
         } catch (FieldError e) {
             err.println("prime4j bench prm: --" + e.field().replace('_', '-') + " " + e.getMessage());
             return 2;

@@ -51,6 +51,12 @@ class PrmProbeTest {
                 out.resolve("samples.json")), new PrintStream(log, true));
         assertThat(again.epochs().get(1).heldOut()).isEqualTo(r.epochs().get(1).heldOut());
         assertThat(again.prm()).isNull();
+        // the trained PRM as the start, no training: its untrained row is the trained run's last one
+        PrmProbe.Result scored = PrmProbe.run(new PrmProbe.Options(model, null, 8, 2, 0, 0.25, 4,
+                new PrmSettings(1e-2, 0.5, null, 8, 1.0, null), 8, 1.0, 1, dir.resolve("scored"), false,
+                out.resolve("samples.json"), r.prm()), new PrintStream(log, true));
+        assertThat(scored.epochs()).hasSize(1);
+        assertThat(scored.epochs().get(0).heldOut()).isEqualTo(r.epochs().get(2).heldOut());
     }
 
     @Test

@@ -15,9 +15,11 @@ import org.prime4j.orchestrator.settings.FieldError;
  * @param maxGradNorm global-norm clip (<= 0: off)
  * @param weightDecay AdamW's decoupled weight decay (verl's 0.01)
  * @param lora        train a LoRA adapter over the frozen base instead of the whole model (null: full)
+ * @param epochs      AdamW steps per PRIME step, each a full pass over the step's batch (paper: 1); the process
+ *                    rewards still come from the first pass ({@code after}) or follow the last ({@code before})
  */
 public record PrmSettings(Double lr, Double beta, PrmUpdate update, Integer microBatch, Double maxGradNorm,
-                          Double weightDecay, LoraSettings lora) {
+                          Double weightDecay, LoraSettings lora, Integer epochs) {
 
     public PrmSettings {
         lr = Checks.nonNegative("lr", Checks.orDefault(lr, 1e-6));
@@ -29,12 +31,19 @@ public record PrmSettings(Double lr, Double beta, PrmUpdate update, Integer micr
             throw new FieldError("max_grad_norm", "must be a number");
         }
         weightDecay = Checks.nonNegative("weight_decay", Checks.orDefault(weightDecay, 0.01));
+        epochs = Checks.atLeast("epochs", Checks.orDefault(epochs, 1), 1);
+    }
+
+    /** One pass per step (the paper's). */
+    public PrmSettings(Double lr, Double beta, PrmUpdate update, Integer microBatch, Double maxGradNorm,
+                       Double weightDecay, LoraSettings lora) {
+        this(lr, beta, update, microBatch, maxGradNorm, weightDecay, lora, null);
     }
 
     /** Full fine-tuning (no {@code lora:} section). */
     public PrmSettings(Double lr, Double beta, PrmUpdate update, Integer microBatch, Double maxGradNorm,
                        Double weightDecay) {
-        this(lr, beta, update, microBatch, maxGradNorm, weightDecay, null);
+        this(lr, beta, update, microBatch, maxGradNorm, weightDecay, null, null);
     }
 
     /** Every value at its default. */
@@ -53,6 +62,6 @@ public record PrmSettings(Double lr, Double beta, PrmUpdate update, Integer micr
     }
 
     public PrmSettings withUpdate(PrmUpdate u) {
-        return new PrmSettings(lr, beta, u, microBatch, maxGradNorm, weightDecay, lora);
+        return new PrmSettings(lr, beta, u, microBatch, maxGradNorm, weightDecay, lora, epochs);
     }
 }

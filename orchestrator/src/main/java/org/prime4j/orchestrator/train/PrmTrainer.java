@@ -47,8 +47,8 @@ public final class PrmTrainer extends ModelTrainer implements PrmStepper {
     }
 
     /**
-     * One PRM step over a batch laid out in groups of {@code groupSize} consecutive responses to one prompt.
-     * Every sample needs reference log-probs.
+     * One PRM step over a batch laid out in groups of {@code groupSize} consecutive responses to one prompt:
+     * {@code prm.epochs} AdamW steps, each on the whole batch. Every sample needs reference log-probs.
      */
     @Override
     public PrmResult step(List<TrainSample> batch, int groupSize) {
@@ -62,6 +62,12 @@ public final class PrmTrainer extends ModelTrainer implements PrmStepper {
         if (settings.update() != PrmUpdate.NONE) {
             trainLogprobs = forward(batch, true);
             gradNorm = trained.step(settings.maxGradNorm());
+            // Further passes only move the PRM: loss, gradient norm and (for after) the rewards stay the first
+            // pass's, so the step's figures remain the pre-update ones whatever the epoch count.
+            for (int e = 1; e < settings.epochs(); e++) {
+                forward(batch, true);
+                trained.step(settings.maxGradNorm());
+            }
         }
         float[][] rewardLogprobs = settings.update() == PrmUpdate.AFTER ? trainLogprobs
                 : OptimizedModel.withoutGradient(() -> forward(batch, false));

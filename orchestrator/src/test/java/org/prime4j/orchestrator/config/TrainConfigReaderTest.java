@@ -36,6 +36,7 @@ class TrainConfigReaderTest {
         assertEquals(0.2, c.filter().accuracyFilter().lower());
         assertEquals(0.8, c.filter().accuracyFilter().upper());
         assertEquals(0.05, c.prm().beta());
+        assertEquals(1, c.prm().epochs(), "one PRM pass per step, as the paper");
         assertEquals(PrmUpdate.AFTER, c.prm().update());
         assertEquals(0.2, c.policy().clip());
         assertEquals(OldLogprobs.TRAINER, c.policy().oldLogprobs());
@@ -76,7 +77,7 @@ class TrainConfigReaderTest {
                 data: {train: train.jsonl, eval: held.jsonl, on_bad_line: skip}
                 rollout: {k: 8, prompts_per_step: 16, max_tokens: 64, oversampling: 2.0}
                 filter: {accuracy: false, drop_truncated: true}
-                prm: {lr: 1.0e-3, update: before, micro_batch: 4}
+                prm: {lr: 1.0e-3, update: before, micro_batch: 4, epochs: 3}
                 policy: {lr: 1.0e-4, mini_batch: 32, micro_batch: 16, old_logprobs: server}
                 advantage: {estimator: grpo, process_coef: 0}
                 verifier: {deadline_seconds: 2.5, parallelism: 3}
@@ -95,6 +96,7 @@ class TrainConfigReaderTest {
         assertNull(c.filter().accuracyFilter());
         assertTrue(c.filter().dropTruncated());
         assertEquals(PrmUpdate.BEFORE, c.prm().update());
+        assertEquals(3, c.prm().epochs());
         assertEquals(OldLogprobs.SERVER, c.policy().oldLogprobs());
         assertEquals(AdvantageEstimator.GRPO, c.advantage().estimator());
         assertEquals(BadLinePolicy.SKIP, c.data().onBadLine());
@@ -191,6 +193,13 @@ class TrainConfigReaderTest {
         assertEquals("prm.update", mode.field());
         assertEquals(6, mode.line());
         assertTrue(mode.getMessage().contains("after, before, none"), mode.getMessage());
+
+        ConfigException epochs = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
+                prm:
+                  epochs: 0
+                """, "run.yaml"));
+        assertEquals("prm.epochs", epochs.field());
+        assertEquals(6, epochs.line());
 
         ConfigException remote = assertThrows(ConfigException.class, () -> TrainConfigReader.parse(MINIMAL + """
                 servers:

@@ -224,6 +224,40 @@ class TrainerContractTest {
         }
     }
 
+    /**
+     * Against consecutive single steps: prm.epochs 2 is two AdamW steps on the same batch (bit-for-bit weights),
+     * reporting the first pass's loss, gradient norm and pre-update logits; the rewards are the first pass's
+     * (after) or follow the last update (before).
+     */
+    @Test
+    void prmEpochsAreConsecutiveStepsOnTheSameBatch() {
+        List<TrainSample> batch = batch(false, null);
+        for (PrmUpdate mode : List.of(PrmUpdate.AFTER, PrmUpdate.BEFORE)) {
+            try (CausalLM once = model(); CausalLM twice = model();
+                 PrmTrainer single = new PrmTrainer(once, new PrmSettings(0.02, 0.5, mode, 3, 1.0, 0.01, null, 1));
+                 PrmTrainer two = new PrmTrainer(twice, new PrmSettings(0.02, 0.5, mode, 3, 1.0, 0.01, null, 2))) {
+                PrmResult first = single.step(batch, 2);
+                single.step(batch, 2);
+                PrmResult both = two.step(batch, 2);
+                assertThat(two.steps()).as(mode.name()).isEqualTo(2);
+                Map<String, HostTensor> wa = once.toHost();
+                Map<String, HostTensor> wb = twice.toHost();
+                for (String name : wa.keySet()) {
+                    assertThat(wb.get(name).toFloatArray()).as(mode + " " + name)
+                            .containsExactly(wa.get(name).toFloatArray());
+                }
+                assertThat(both.loss()).as(mode.name()).isEqualTo(first.loss());
+                assertThat(both.gradNorm()).as(mode.name()).isEqualTo(first.gradNorm());
+                assertThat(both.preUpdateLogits()).as(mode.name()).containsExactly(first.preUpdateLogits());
+                double[][] expected = mode == PrmUpdate.AFTER ? first.q()
+                        : single.logRatios(batch); // before: the rewards of the twice-updated PRM
+                assertThat(both.q()).as(mode.name()).isDeepEqualTo(expected);
+            }
+        }
+        assertThatThrownBy(() -> new PrmSettings(0.02, 0.5, null, 3, 1.0, 0.01, null, 0))
+                .isInstanceOfSatisfying(FieldError.class, e -> assertThat(e.field()).isEqualTo("epochs"));
+    }
+
     /** Against the uninterrupted run: bit-for-bit losses, norms, weights and optimizer state. */
     @Test
     void restoredStateContinuesExactly() {
