@@ -110,7 +110,7 @@ public final class MemoryUpdate {
              LoraAdapter policyAdapter = LoraAdapter.create(base, lc, 2);
              LoraAdapter prmAdapter = LoraAdapter.create(base, lc, 3);
              PrmTrainer prm = new PrmTrainer(base, prmAdapter, new PrmSettings(1e-6, BETA, PrmUpdate.AFTER, 1,
-                     MAX_GRAD_NORM, 0.0, lora));
+                     MAX_GRAD_NORM, 0.0).withLora(lora));
              PolicyTrainer ppo = new PolicyTrainer(base, policyAdapter, new PolicySettings(1e-6, CLIP, 1, 1, 1,
                      MAX_GRAD_NORM, OldLogprobs.TRAINER, 0.0, 0.0, 0.0).withLora(lora))) {
             stage("base and adapters made");

@@ -34,13 +34,7 @@ public record PrmSettings(Double lr, Double beta, PrmUpdate update, Integer micr
         epochs = Checks.atLeast("epochs", Checks.orDefault(epochs, 1), 1);
     }
 
-    /** One pass per step (the paper's). */
-    public PrmSettings(Double lr, Double beta, PrmUpdate update, Integer microBatch, Double maxGradNorm,
-                       Double weightDecay, LoraSettings lora) {
-        this(lr, beta, update, microBatch, maxGradNorm, weightDecay, lora, null);
-    }
-
-    /** Full fine-tuning (no {@code lora:} section). */
+    /** Full fine-tuning, one pass per step (the paper's); see {@link #withLora}. */
     public PrmSettings(Double lr, Double beta, PrmUpdate update, Integer microBatch, Double maxGradNorm,
                        Double weightDecay) {
         this(lr, beta, update, microBatch, maxGradNorm, weightDecay, null, null);
@@ -58,7 +52,7 @@ public record PrmSettings(Double lr, Double beta, PrmUpdate update, Integer micr
 
     /** These settings training a LoRA adapter (null: the whole model). */
     public PrmSettings withLora(LoraSettings l) {
-        return new PrmSettings(lr, beta, update, microBatch, maxGradNorm, weightDecay, l);
+        return new PrmSettings(lr, beta, update, microBatch, maxGradNorm, weightDecay, l, epochs);
     }
 
     public PrmSettings withUpdate(PrmUpdate u) {
