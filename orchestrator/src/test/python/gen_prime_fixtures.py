@@ -75,6 +75,13 @@ def case(name, groups, k, max_len, beta, cp, co, gamma, norm, fractional):
 
     outcome_only = masked_whiten(reverse_cumsum(co * outcome, gamma) * mask, mask)
 
+    # process_reward: response -- each response's summed (normalized) process reward, leave-one-out within its
+    # group like the outcome, on its last token (draws no random numbers: earlier values are unchanged)
+    sg = (r_n * mask).sum(-1).view(groups, k)
+    s_loo = sg * k / (k - 1) - sg.sum(-1, keepdim=True) / (k - 1)
+    process_response = s_loo.view(b, 1) * last
+    adv_response = masked_whiten(reverse_cumsum(cp * process_response + co * outcome, gamma) * mask, mask)
+
     grp_mean = og.mean(-1, keepdim=True)
     grp_std = og.std(-1, keepdim=True)  # unbiased
     grpo = ((og - grp_mean) / (grp_std + 1e-6)).view(b, 1) * mask
@@ -96,6 +103,7 @@ def case(name, groups, k, max_len, beta, cp, co, gamma, norm, fractional):
             "q": ragged(q), "rewards": ragged(r), "normalized_rewards": ragged(r_n),
             "rloo_process": ragged(process), "rloo_outcome": ragged(outcome),
             "advantages_prime": ragged(adv_prime), "advantages_outcome_only": ragged(outcome_only),
+            "advantages_prime_response": ragged(adv_response),
             "advantages_grpo": ragged(grpo), "advantages_reinforce": ragged(reinforce),
             "prm_logits": logits.tolist(), "prm_bce": prm_loss.tolist(), "filter_keep": keep,
         },

@@ -12,9 +12,10 @@ import org.prime4j.orchestrator.settings.FieldError;
  * @param outcomeCoef c_o, weight of the verifier's outcome rewards (paper: 5)
  * @param gamma       discount of the returns (paper: 1)
  * @param rewardNorm  scaling of process rewards before RLOO (paper: batch_norm)
+ * @param processReward token (paper: dense r_t) or response (their sum as one implicit outcome reward)
  */
 public record AdvantageConfig(AdvantageEstimator estimator, Double processCoef, Double outcomeCoef, Double gamma,
-                              RewardNorm rewardNorm) {
+                              RewardNorm rewardNorm, ProcessReward processReward) {
 
     public static final AdvantageConfig PAPER = new AdvantageConfig(null, null, null, null, null);
 
@@ -30,6 +31,13 @@ public record AdvantageConfig(AdvantageEstimator estimator, Double processCoef, 
         }
         gamma = Checks.within("gamma", Checks.orDefault(gamma, 1.0), 0, 1);
         rewardNorm = Checks.orDefault(rewardNorm, RewardNorm.BATCH_NORM);
+        processReward = Checks.orDefault(processReward, ProcessReward.TOKEN);
+    }
+
+    /** Dense token rewards (the paper's). */
+    public AdvantageConfig(AdvantageEstimator estimator, Double processCoef, Double outcomeCoef, Double gamma,
+                           RewardNorm rewardNorm) {
+        this(estimator, processCoef, outcomeCoef, gamma, rewardNorm, null);
     }
 
     /** The paper's baseline: the same RLOO on outcome rewards alone. */
@@ -38,6 +46,6 @@ public record AdvantageConfig(AdvantageEstimator estimator, Double processCoef, 
     }
 
     public AdvantageConfig withProcessCoef(double c) {
-        return new AdvantageConfig(estimator, c, outcomeCoef, gamma, rewardNorm);
+        return new AdvantageConfig(estimator, c, outcomeCoef, gamma, rewardNorm, processReward);
     }
 }

@@ -8,7 +8,8 @@ public enum AdvantageEstimator {
 
     /**
      * RLOO per source, then summed: R_t = c_p R~p_t + c_o R~o_t; G = returns(R, gamma); A = whiten(G) over
-     * all response tokens of the batch. With c_p = 0 this is the paper's outcome-only RLOO baseline.
+     * all response tokens of the batch. With c_p = 0 this is the paper's outcome-only RLOO baseline; with
+     * process_reward response, R~p is the leave-one-out of each response's summed r_t, on its last token.
      */
     PRIME_RLOO {
         @Override
@@ -17,7 +18,7 @@ public enum AdvantageEstimator {
             // Outcome-only RLOO (c_p = 0) must not need, or be disturbed by, process rewards.
             double[][] process = c.processCoef() == 0
                     ? TokenAdvantages.broadcast(new double[outcomes.length], lengths)
-                    : RlooAdvantage.process(c.rewardNorm().apply(processRewards), k);
+                    : c.processReward().rloo(c.rewardNorm().apply(processRewards), lengths, k);
             double[][] total = TokenAdvantages.combine(c.processCoef(), process, c.outcomeCoef(), outcome);
             return TokenAdvantages.whiten(TokenAdvantages.returns(total, c.gamma()));
         }

@@ -43,6 +43,7 @@ class TrainConfigReaderTest {
         assertEquals(AdvantageEstimator.PRIME_RLOO, c.advantage().estimator());
         assertEquals(5.0, c.advantage().processCoef());
         assertEquals(RewardNorm.BATCH_NORM, c.advantage().rewardNorm());
+        assertEquals(org.prime4j.orchestrator.prime.ProcessReward.TOKEN, c.advantage().processReward());
         assertEquals(BadLinePolicy.FAIL, c.data().onBadLine());
         assertNull(c.data().eval());
         assertTrue(c.run().tensorboard(), "TensorBoard event files are on by default");
@@ -79,7 +80,7 @@ class TrainConfigReaderTest {
                 filter: {accuracy: false, drop_truncated: true}
                 prm: {lr: 1.0e-3, update: before, micro_batch: 4, epochs: 3}
                 policy: {lr: 1.0e-4, mini_batch: 32, micro_batch: 16, old_logprobs: server}
-                advantage: {estimator: grpo, process_coef: 0}
+                advantage: {estimator: grpo, process_coef: 0, process_reward: response}
                 verifier: {deadline_seconds: 2.5, parallelism: 3}
                 run: {out: out, steps: 7, seed: 42, checkpoint_every: 2, eval_every: 3, publish_dtype: bf16}
                 """);
@@ -99,6 +100,7 @@ class TrainConfigReaderTest {
         assertEquals(3, c.prm().epochs());
         assertEquals(OldLogprobs.SERVER, c.policy().oldLogprobs());
         assertEquals(AdvantageEstimator.GRPO, c.advantage().estimator());
+        assertEquals(org.prime4j.orchestrator.prime.ProcessReward.RESPONSE, c.advantage().processReward());
         assertEquals(BadLinePolicy.SKIP, c.data().onBadLine());
         assertEquals(42L, c.run().seed());
         assertEquals(org.prime4j.model.io.DType.BF16, c.run().publishDtype());

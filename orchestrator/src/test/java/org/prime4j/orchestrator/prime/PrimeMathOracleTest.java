@@ -60,6 +60,12 @@ class PrimeMathOracleTest {
         assertClose(AdvantageEstimator.advantages(prime, r, outcomes, lengths, k),
                 ragged(e.get("advantages_prime")), 1e-8);
 
+        AdvantageConfig response = new AdvantageConfig(AdvantageEstimator.PRIME_RLOO,
+                c.get("process_coef").asDouble(), c.get("outcome_coef").asDouble(), c.get("gamma").asDouble(), norm,
+                ProcessReward.RESPONSE);
+        assertClose(AdvantageEstimator.advantages(response, r, outcomes, lengths, k),
+                ragged(e.get("advantages_prime_response")), 1e-8);
+
         AdvantageConfig outcomeOnly = new AdvantageConfig(AdvantageEstimator.PRIME_RLOO, 0.0,
                 c.get("outcome_coef").asDouble(), c.get("gamma").asDouble(), norm);
         assertClose(AdvantageEstimator.advantages(outcomeOnly, null, outcomes, lengths, k),
