@@ -5,57 +5,39 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.orchestrator.train.LoraSettings;
-import org.prime4j.model.DjlRuntime;
 import org.prime4j.orchestrator.config.TrainConfig;
 
 /**
  * {@code run.async: true} end to end on the tiny model over two embedded servers: reproducible for a seed,
  * one step off-policy after the first step, and resumable mid-run as if it never stopped.
  */
+@ExtendWith(OneIntraOpThread.class)
 class AsyncTrainingTest {
 
     @TempDir static Path shared;
-    private static int threads;
 
-    /** One intra-op thread, as PrimeTrainingTest: bit-exact comparisons between runs. */
     @BeforeAll
     static void model() throws Exception {
-        DjlRuntime.pytorch();
-        threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
         TinyRun.model(shared.resolve("sft"), 5);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
     }
 
     private static Path runDir(Path dir) throws IOException {
         return TinyRun.runDir(dir, shared.resolve("sft"));
     }
 
-    private static RunOptions options() {
-        return RunOptions.defaults().withExtraVerifiers(List.of(new TinyRun.Parity()))
-                .withProgress(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    }
 
     /** The loop tests' tiny config, with token_tis on: its ratio pi_old / pi_sampler shows which weights sampled. */
     private static TrainConfig config(Path dir, boolean async) throws Exception {
@@ -88,7 +70,7 @@ class AsyncTrainingTest {
     @Test
     void asyncRunsAreReproducibleOneStepStaleAndResumeExactly(@TempDir Path tmp) throws Exception {
         Path aDir = runDir(tmp.resolve("a"));
-        TrainingSummary a = PrimeTraining.run(config(aDir, true), options());
+        TrainingSummary a = PrimeTraining.run(config(aDir, true), TinyRun.options());
         assertEquals(3, a.lastStep());
         List<JsonNode> lines = MetricsLog.read(aDir.resolve("out/metrics.jsonl"));
         assertEquals(3, lines.size());
@@ -107,7 +89,7 @@ class AsyncTrainingTest {
 
         // Stopped after step 2 (checkpoint_every 2; step 3's rollouts were never started or are dropped), resumed.
         Path splitDir = runDir(tmp.resolve("split"));
-        PrimeTraining.run(config(splitDir, true), options().withSteps(2));
+        PrimeTraining.run(config(splitDir, true), TinyRun.options().withSteps(2));
         // A second run with the same seed: the same steps, number for number (run b of the issue).
         List<JsonNode> again = MetricsLog.read(splitDir.resolve("out/metrics.jsonl"));
         assertEquals(2, again.size());
@@ -118,7 +100,7 @@ class AsyncTrainingTest {
                 Files.readAllBytes(splitDir.resolve("out/weights/step-2/model.safetensors")));
         assertTrue(Files.isDirectory(splitDir.resolve("out/checkpoints/step-2/sampler")),
                 "step 3 is sampled by step 1's weights, kept with the checkpoint");
-        TrainingSummary resumed = PrimeTraining.run(config(splitDir, true), options().withResume(true));
+        TrainingSummary resumed = PrimeTraining.run(config(splitDir, true), TinyRun.options().withResume(true));
         assertEquals(2, resumed.firstStep());
         List<JsonNode> split = MetricsLog.read(splitDir.resolve("out/metrics.jsonl"));
         assertEquals(3, split.size(), "no step trained twice or skipped");
@@ -132,7 +114,7 @@ class AsyncTrainingTest {
         // Against a synchronous run: step 1 is the same step; step 2 trains on samples of the initial model,
         // so the ratio pi_old / pi_sampler moves off 1 where the synchronous run's stays at 1.
         Path syncDir = runDir(tmp.resolve("sync"));
-        PrimeTraining.run(config(syncDir, false), options().withSteps(2));
+        PrimeTraining.run(config(syncDir, false), TinyRun.options().withSteps(2));
         List<JsonNode> sync = MetricsLog.read(syncDir.resolve("out/metrics.jsonl"));
         ObjectNode s1 = (ObjectNode) withoutTimings(sync.get(0));
         ObjectNode a1 = (ObjectNode) withoutTimings(lines.get(0));
@@ -156,18 +138,18 @@ class AsyncTrainingTest {
     @Test
     void asyncLoraRunsKeepTheSamplersAdapterAndResumeExactly(@TempDir Path tmp) throws Exception {
         Path aDir = runDir(tmp.resolve("a"));
-        PrimeTraining.run(loraConfig(aDir), options());
+        PrimeTraining.run(loraConfig(aDir), TinyRun.options());
         List<JsonNode> lines = MetricsLog.read(aDir.resolve("out/metrics.jsonl"));
         assertEquals(List.of(0, 1, 1), lines.stream().map(m -> m.get("staleness").asInt()).toList());
 
         Path splitDir = runDir(tmp.resolve("split"));
-        PrimeTraining.run(loraConfig(splitDir), options().withSteps(2));
+        PrimeTraining.run(loraConfig(splitDir), TinyRun.options().withSteps(2));
         Path sampler = splitDir.resolve("out/checkpoints/step-2/sampler");
         assertTrue(Files.isRegularFile(sampler.resolve(org.prime4j.model.lora.LoraConfig.FILE)),
                 "step 3 is sampled by step 1's adapter, kept with the checkpoint");
         assertArrayEquals(Files.readAllBytes(splitDir.resolve("out/weights/step-1/" + LoraAdapter.WEIGHTS)),
                 Files.readAllBytes(sampler.resolve(LoraAdapter.WEIGHTS)));
-        PrimeTraining.run(loraConfig(splitDir), options().withResume(true));
+        PrimeTraining.run(loraConfig(splitDir), TinyRun.options().withResume(true));
         List<JsonNode> split = MetricsLog.read(splitDir.resolve("out/metrics.jsonl"));
         assertEquals(3, split.size(), "no step trained twice or skipped");
         for (int i = 0; i < 3; i++) {

@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +20,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,7 +32,6 @@ import org.prime4j.client.RolloutClient;
 import org.prime4j.client.ScoreMode;
 import org.prime4j.client.WeightProbe;
 import org.prime4j.client.pool.PoolConfig;
-import org.prime4j.model.DjlRuntime;
 import org.prime4j.model.io.DType;
 import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.lora.LoraConfig;
@@ -57,10 +53,10 @@ import org.prime4j.server.model.ServingModel;
  * LoRA PRIME end to end on a tiny random model: two adapters over one frozen base, the policy adapter published
  * to the servers each step under a fresh name, one server fleet for rollouts (adapter) and reference (base).
  */
+@ExtendWith(OneIntraOpThread.class)
 class LoraTrainingTest {
 
     @TempDir static Path shared;
-    private static int threads;
     private static CausalLM base;
     /** The same model stored in BF16, and its values as the servers hold them (widened to FP32). */
     private static CausalLM bf16;
@@ -70,10 +66,6 @@ class LoraTrainingTest {
 
     @BeforeAll
     static void model() throws Exception {
-        DjlRuntime.pytorch();
-        // One intra-op thread, as PrimeTrainingTest explains: resumed and straight runs must agree bit for bit.
-        threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
         TinyRun.model(shared.resolve("sft"), 5);
         base = CausalLM.load(shared.resolve("sft"));
         TinyRun.model(shared.resolve("sft-bf16"), 5, DType.BF16);
@@ -84,7 +76,6 @@ class LoraTrainingTest {
     static void close() {
         base.close();
         bf16.close();
-        JniUtils.setNumThreads(threads);
     }
 
     private static Path runDir(Path dir) throws IOException {
@@ -118,10 +109,6 @@ class LoraTrainingTest {
         return TrainConfigReader.read(yaml);
     }
 
-    private static RunOptions options(ByteArrayOutputStream progress) {
-        return RunOptions.defaults().withExtraVerifiers(List.of(new TinyRun.Parity()))
-                .withProgress(new PrintStream(progress, true, StandardCharsets.UTF_8));
-    }
 
     /** log p(response | prompt) per response token on {@code model} as it stands (adapter or none). */
     private static float[] logprobs(CausalLM model, int[] prompt, int[] response) {
@@ -160,7 +147,7 @@ class LoraTrainingTest {
             // One server, named as remote: the test can ask it what it serves while the run goes on.
             TrainConfig cfg = config(dir, "servers: {policy: {mode: remote, base_urls: [" + server.baseUrl() + "]}}\n");
             assertTrue(cfg.servers().reference().servedByPolicy(), "same_as_policy is the LoRA default");
-            PrimeTraining.run(cfg, options(progress).withOnStep(m -> {
+            PrimeTraining.run(cfg, TinyRun.options(progress).withOnStep(m -> {
                 int step = m.step();
                 String name = AdapterPublisher.nameOf(step);
                 Path published = dir.resolve("out/weights/step-" + step);
@@ -272,7 +259,7 @@ class LoraTrainingTest {
         };
         List<String> checks = new CopyOnWriteArrayList<>();
         AtomicReference<String> current = new AtomicReference<>();
-        TrainingSummary summary = PrimeTraining.run(cfg, options(new ByteArrayOutputStream()).withOnStep(m -> {
+        TrainingSummary summary = PrimeTraining.run(cfg, TinyRun.options(new ByteArrayOutputStream()).withOnStep(m -> {
             try {
                 RolloutClient client = set.get().policy();
                 String url1 = client.pool().servers().get(1);
@@ -384,19 +371,13 @@ class LoraTrainingTest {
         @Override public void close() { delegate.close(); }
     }
 
-    /** A metrics line without its timings, which differ between runs. */
-    private static JsonNode withoutTime(JsonNode line) {
-        ObjectNode copy = line.deepCopy();
-        copy.remove("time");
-        return copy;
-    }
 
     @Test
     void checkpointsHoldTheAdaptersAndTheirMomentsAndResumeContinuesIdentically(@TempDir Path tmp) throws Exception {
         String run = "{out: out, steps: 2, seed: 11, checkpoint_every: 1, eval_every: 0}";
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Path straightDir = runDir(tmp.resolve("straight"));
-        PrimeTraining.run(config(straightDir, "", run), options(progress));
+        PrimeTraining.run(config(straightDir, "", run), TinyRun.options(progress));
         List<JsonNode> lines = MetricsLog.read(straightDir.resolve("out/metrics.jsonl"));
         assertEquals(2, lines.size());
 
@@ -417,13 +398,13 @@ class LoraTrainingTest {
 
         Path splitDir = runDir(tmp.resolve("split"));
         TrainConfig splitCfg = config(splitDir, "", run);
-        PrimeTraining.run(splitCfg, options(progress).withSteps(1));
-        TrainingSummary resumed = PrimeTraining.run(splitCfg, options(progress).withResume(true));
+        PrimeTraining.run(splitCfg, TinyRun.options(progress).withSteps(1));
+        TrainingSummary resumed = PrimeTraining.run(splitCfg, TinyRun.options(progress).withResume(true));
         assertEquals(1, resumed.firstStep());
         List<JsonNode> split = MetricsLog.read(splitDir.resolve("out/metrics.jsonl"));
         assertEquals(2, split.size());
         for (int i = 0; i < 2; i++) {
-            assertEquals(withoutTime(lines.get(i)), withoutTime(split.get(i)), "step " + (i + 1));
+            assertEquals(TinyRun.withoutTime(lines.get(i)), TinyRun.withoutTime(split.get(i)), "step " + (i + 1));
         }
         assertArrayEquals(Files.readAllBytes(straightDir.resolve("out/weights/step-2/" + LoraAdapter.WEIGHTS)),
                 Files.readAllBytes(splitDir.resolve("out/weights/step-2/" + LoraAdapter.WEIGHTS)),

@@ -8,71 +8,43 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import ai.djl.pytorch.jni.JniUtils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.prime4j.model.DjlRuntime;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.prime4j.orchestrator.config.RunSection;
 import org.prime4j.orchestrator.config.TrainConfig;
 
 /** The PRIME loop end to end on a tiny random model, over two embedded servers on loopback. */
+@ExtendWith(OneIntraOpThread.class)
 class PrimeTrainingTest {
 
     @TempDir static Path shared;
-    private static int threads;
 
-    /**
-     * One intra-op thread: with several, MKL may change its thread count under load (MKL_DYNAMIC) and with it
-     * the summation order, and AdamW's first steps amplify last-bit differences, so resumed and straight runs
-     * would agree only most of the time on a busy machine.
-     */
     @BeforeAll
     static void model() throws Exception {
-        DjlRuntime.pytorch();
-        threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
         TinyRun.model(shared.resolve("sft"), 5);
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
     }
 
     private static Path runDir(Path dir) throws IOException {
         return TinyRun.runDir(dir, shared.resolve("sft"));
     }
 
-    private static RunOptions options(ByteArrayOutputStream progress) {
-        return RunOptions.defaults().withExtraVerifiers(List.of(new TinyRun.Parity()))
-                .withProgress(new PrintStream(progress, true, StandardCharsets.UTF_8));
-    }
-
-    /** A metrics line without its timings, which differ between runs. */
-    private static JsonNode withoutTime(JsonNode line) {
-        ObjectNode copy = line.deepCopy();
-        copy.remove("time");
-        return copy;
-    }
 
     @Test
     void stepsWriteMetricsPublishWeightsAndResumeExactly(@TempDir Path tmp) throws Exception {
         Path straightDir = runDir(tmp.resolve("straight"));
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         TrainConfig cfg = TinyRun.config(straightDir, "");
-        TrainingSummary straight = PrimeTraining.run(cfg, options(progress));
+        TrainingSummary straight = PrimeTraining.run(cfg, TinyRun.options(progress));
 
         assertEquals(0, straight.firstStep());
         assertEquals(3, straight.lastStep());
@@ -121,22 +93,22 @@ class PrimeTrainingTest {
         // The same run in two calls: 2 steps (checkpoint at step 2), then --resume to step 3.
         Path splitDir = runDir(tmp.resolve("split"));
         TrainConfig splitCfg = TinyRun.config(splitDir, "");
-        TrainingSummary first = PrimeTraining.run(splitCfg, options(progress).withSteps(2));
+        TrainingSummary first = PrimeTraining.run(splitCfg, TinyRun.options(progress).withSteps(2));
         assertEquals(2, first.lastStep());
-        TrainingSummary resumed = PrimeTraining.run(splitCfg, options(progress).withResume(true));
+        TrainingSummary resumed = PrimeTraining.run(splitCfg, TinyRun.options(progress).withResume(true));
         assertEquals(2, resumed.firstStep());
         assertEquals(3, resumed.lastStep());
         List<JsonNode> split = MetricsLog.read(splitDir.resolve("out/metrics.jsonl"));
         assertEquals(3, split.size());
         for (int i = 0; i < 3; i++) {
-            assertEquals(withoutTime(lines.get(i)), withoutTime(split.get(i)), "step " + (i + 1));
+            assertEquals(TinyRun.withoutTime(lines.get(i)), TinyRun.withoutTime(split.get(i)), "step " + (i + 1));
         }
         assertArrayEquals(Files.readAllBytes(weights.resolve("step-3/model.safetensors")),
                 Files.readAllBytes(splitDir.resolve("out/weights/step-3/model.safetensors")),
                 "the resumed run ends with the same policy, bit for bit");
 
         IllegalStateException again = assertThrows(IllegalStateException.class,
-                () -> PrimeTraining.run(splitCfg, options(progress)));
+                () -> PrimeTraining.run(splitCfg, TinyRun.options(progress)));
         assertTrue(again.getMessage().contains("--resume"), again.getMessage());
     }
 
@@ -157,7 +129,7 @@ class PrimeTrainingTest {
         RunSection r = cfg.run();
         TrainConfig keepOne = cfg.withRun(new RunSection(r.out(), r.steps(), r.seed(), r.checkpointEvery(),
                 r.evalEvery(), r.publishDtype(), 1));
-        TrainingSummary rest = PrimeTraining.run(keepOne, options(new ByteArrayOutputStream()).withResume(true));
+        TrainingSummary rest = PrimeTraining.run(keepOne, TinyRun.options(new ByteArrayOutputStream()).withResume(true));
         assertEquals(1, rest.firstStep());
         assertEquals(3, rest.lastStep());
         assertFalse(rest.interrupted());
@@ -174,7 +146,7 @@ class PrimeTrainingTest {
         TrainConfig base = TinyRun.config(dir, "");
         RunSection r = base.run();
         TrainConfig cfg = base.withRun(new RunSection(r.out(), 2, r.seed(), 1, 0, r.publishDtype(), 0, false));
-        PrimeTraining.run(cfg, options(new ByteArrayOutputStream()));
+        PrimeTraining.run(cfg, TinyRun.options(new ByteArrayOutputStream()));
         List<JsonNode> straight = MetricsLog.read(dir.resolve("out/metrics.jsonl"));
         assertEquals(2, straight.size());
 
@@ -183,7 +155,7 @@ class PrimeTrainingTest {
             f.setLength(f.length() - 100);
         }
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        TrainingSummary resumed = PrimeTraining.run(cfg, options(progress).withResume(true));
+        TrainingSummary resumed = PrimeTraining.run(cfg, TinyRun.options(progress).withResume(true));
         String log = progress.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("WARN checkpoint " + weights.getParent().getParent() + " is unusable: "
                 + "prm/model.safetensors has "), log);
@@ -192,7 +164,7 @@ class PrimeTrainingTest {
         assertEquals(2, resumed.lastStep());
         List<JsonNode> again = MetricsLog.read(dir.resolve("out/metrics.jsonl"));
         assertEquals(2, again.size(), "step 2's line from the first run is replaced, not repeated");
-        assertEquals(withoutTime(straight.get(1)), withoutTime(again.get(1)), "step 2 is trained again exactly");
+        assertEquals(TinyRun.withoutTime(straight.get(1)), TinyRun.withoutTime(again.get(1)), "step 2 is trained again exactly");
         assertNotNull(Checkpoint.newestUsable(dir.resolve("out/checkpoints"), w -> {
             throw new AssertionError("the rewritten step-2 is complete: " + w);
         }).orElseThrow());
@@ -207,7 +179,7 @@ class PrimeTrainingTest {
         assertTrue(text.contains("eval_every: 3"), text);
         Files.writeString(yaml, text.replace("eval_every: 3", "eval_every: 0"));
         TrainConfig cfg = org.prime4j.orchestrator.config.TrainConfigReader.read(yaml);
-        TrainingSummary s = PrimeTraining.run(cfg, options(new ByteArrayOutputStream()).withSteps(1));
+        TrainingSummary s = PrimeTraining.run(cfg, TinyRun.options(new ByteArrayOutputStream()).withSteps(1));
         assertEquals(1, s.lastStep());
         JsonNode m = MetricsLog.read(dir.resolve("out/metrics.jsonl")).get(0);
         assertTrue(m.get("eval_accuracy") == null || m.get("eval_accuracy").isNull(), m.toString());
@@ -219,7 +191,7 @@ class PrimeTrainingTest {
         TinyRun.prompts(dir.resolve("train.jsonl"), 5, "zero");
         TrainConfig cfg = TinyRun.config(dir, "");
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        TrainingSummary s = PrimeTraining.run(cfg, options(progress).withSteps(1)
+        TrainingSummary s = PrimeTraining.run(cfg, TinyRun.options(progress).withSteps(1)
                 .withExtraVerifiers(List.of(new TinyRun.Zero())));
         JsonNode m = MetricsLog.read(dir.resolve("out/metrics.jsonl")).get(0);
         assertEquals(0, m.get("kept_prompts").asInt());
@@ -239,7 +211,7 @@ class PrimeTrainingTest {
         TinyRun.prompts(dir.resolve("train.jsonl"), 4, "broken");
         TrainConfig cfg = TinyRun.config(dir, "");
         TrainingException e = assertThrows(TrainingException.class, () -> PrimeTraining.run(cfg,
-                options(new ByteArrayOutputStream()).withExtraVerifiers(List.of(new TinyRun.Broken()))));
+                TinyRun.options(new ByteArrayOutputStream()).withExtraVerifiers(List.of(new TinyRun.Broken()))));
         assertEquals(1, e.step());
         assertEquals(Phase.VERIFY, e.phase());
         assertTrue(e.getMessage().startsWith("step 1, verify: "), e.getMessage());
@@ -260,7 +232,7 @@ class PrimeTrainingTest {
                   request_timeout_seconds: 3
                 """.formatted(port));
         TrainingException e = assertThrows(TrainingException.class,
-                () -> PrimeTraining.run(cfg, options(new ByteArrayOutputStream())));
+                () -> PrimeTraining.run(cfg, TinyRun.options(new ByteArrayOutputStream())));
         assertEquals(1, e.step());
         assertEquals(Phase.REF, e.phase(), e.getMessage());
         assertNotNull(e.getCause());
@@ -272,7 +244,7 @@ class PrimeTrainingTest {
         TinyRun.prompts(dir.resolve("train.jsonl"), 3, "astrology");
         TrainConfig cfg = TinyRun.config(dir, "");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PrimeTraining.run(cfg, options(new ByteArrayOutputStream())));
+                () -> PrimeTraining.run(cfg, TinyRun.options(new ByteArrayOutputStream())));
         assertTrue(e.getMessage().contains("train.jsonl:1: ability 'astrology' has no verifier"), e.getMessage());
     }
 }

@@ -4,49 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.prime4j.model.DjlRuntime;
 import org.prime4j.orchestrator.config.TrainConfig;
 import org.prime4j.orchestrator.metrics.EventFile;
 import org.prime4j.orchestrator.metrics.proto.Event;
 import org.prime4j.orchestrator.metrics.proto.Summary;
 
 /** A tiny PRIME run leaves TensorBoard event files next to metrics.jsonl: the same steps, every number a tag. */
+@ExtendWith(OneIntraOpThread.class)
 class TensorBoardTrainingTest {
 
     @TempDir static Path shared;
-    private static int threads;
 
     @BeforeAll
     static void model() throws Exception {
-        DjlRuntime.pytorch();
-        threads = JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
         TinyRun.model(shared.resolve("sft"), 5);
     }
 
-    @AfterAll
-    static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
-    }
-
-    private static RunOptions options() {
-        return RunOptions.defaults().withExtraVerifiers(List.of(new TinyRun.Parity()))
-                .withProgress(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-    }
 
     private static Map<String, Float> values(Event e) {
         return e.getSummary().getValueList().stream()
@@ -67,7 +50,7 @@ class TensorBoardTrainingTest {
         TrainConfig cfg = TinyRun.config(tmp, ""); // steps 3, checkpoint_every 2, eval_every 3
         Path board = tmp.resolve("out/tensorboard");
 
-        TrainingSummary two = PrimeTraining.run(cfg, options().withSteps(2));
+        TrainingSummary two = PrimeTraining.run(cfg, TinyRun.options().withSteps(2));
         assertEquals(2, two.lastStep());
         List<Path> files = EventFile.list(board);
         assertEquals(1, files.size(), files.toString());
@@ -89,7 +72,7 @@ class TensorBoardTrainingTest {
         float accuracy = (float) MetricsLog.read(tmp.resolve("out/metrics.jsonl")).get(1).get("accuracy").asDouble();
         assertEquals(accuracy, values(events.get(2)).get("rollout/accuracy"), "the same numbers as metrics.jsonl");
 
-        TrainingSummary resumed = PrimeTraining.run(cfg, options().withResume(true));
+        TrainingSummary resumed = PrimeTraining.run(cfg, TinyRun.options().withResume(true));
         assertEquals(3, resumed.lastStep());
         files = EventFile.list(board);
         assertEquals(2, files.size(), "a resumed run writes a new event file: " + files);
@@ -107,7 +90,7 @@ class TensorBoardTrainingTest {
         TinyRun.runDir(tmp, shared.resolve("sft"));
         TrainConfig cfg = TinyRun.config(tmp, "");
         cfg = cfg.withRun(cfg.run().withTensorboard(false));
-        PrimeTraining.run(cfg, options().withSteps(1));
+        PrimeTraining.run(cfg, TinyRun.options().withSteps(1));
         assertEquals(1, MetricsLog.read(tmp.resolve("out/metrics.jsonl")).size());
         assertFalse(Files.exists(tmp.resolve("out/tensorboard")), "run.tensorboard: false");
     }

@@ -1,6 +1,11 @@
 package org.prime4j.orchestrator.loop;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,6 +49,24 @@ final class TinyRun {
         Files.createSymbolicLink(dir.resolve("sft"), sft);
         prompts(dir.resolve("train.jsonl"), 12, "parity");
         return dir;
+    }
+
+    /** Run options of the loop tests: the parity verifier, progress into {@code progress}. */
+    static RunOptions options(OutputStream progress) {
+        return RunOptions.defaults().withExtraVerifiers(List.of(new Parity()))
+                .withProgress(new PrintStream(progress, true, StandardCharsets.UTF_8));
+    }
+
+    /** {@link #options(OutputStream)} with the progress thrown away. */
+    static RunOptions options() {
+        return options(OutputStream.nullOutputStream());
+    }
+
+    /** A metrics line without its timings, which differ between runs. */
+    static JsonNode withoutTime(JsonNode line) {
+        ObjectNode copy = line.deepCopy();
+        copy.remove("time");
+        return copy;
     }
 
     static Path prompts(Path file, int n, String ability) throws IOException {
