@@ -195,15 +195,8 @@ public final class HalfWeights implements AutoCloseable {
      * the slices' logits are concatenated over the vocabulary.
      */
     NDArray head(NDManager call, NDArray h, String name) {
-        long vocab = shapes.get(name)[0];
-        long rowsPerSlice = Math.max(1, headSliceElements / shapes.get(name)[1]);
         NDList parts = new NDList();
-        for (long from = 0; from < vocab; from += rowsPerSlice) {
-            try (NDManager scope = call.newSubManager()) {
-                parts.add(CausalLM.linear(h, widenRowRange(scope, name, from, Math.min(vocab, from + rowsPerSlice)),
-                        null));
-            }
-        }
+        forEachRowSlice(call, name, (from, to, w) -> parts.add(CausalLM.linear(h, w, null))); // on h's manager
         return parts.size() == 1 ? parts.head() : NDArrays.concat(parts, -1);
     }
 
@@ -213,23 +206,37 @@ public final class HalfWeights implements AutoCloseable {
      * widened slice).
      */
     NDArray headInputGradient(NDManager call, NDArray gradLogits, String name) {
+        NDArray[] sum = new NDArray[1];
+        forEachRowSlice(call, name, (from, to, w) -> {
+            NDArray part = gradLogits.get(new NDIndex(":, :, {}:{}", from, to)).matMul(w);
+            if (sum[0] == null) {
+                sum[0] = part;
+                sum[0].attach(call);
+            } else {
+                sum[0].addi(part);
+            }
+        });
+        return sum[0];
+    }
+
+    /** What is done with one slice of rows [from, to) of a 2-D tensor, widened to FP32. */
+    private interface RowSlice {
+        void accept(long from, long to, NDArray widened);
+    }
+
+    /**
+     * Calls {@code use} with each slice of at most {@link #headSliceElements} elements of the 2-D tensor, in row
+     * order; each widened slice is freed when its call returns.
+     */
+    private void forEachRowSlice(NDManager call, String name, RowSlice use) {
         long[] shape = shapes.get(name);
         long rowsPerSlice = Math.max(1, headSliceElements / shape[1]);
-        NDArray sum = null;
         for (long from = 0; from < shape[0]; from += rowsPerSlice) {
             long to = Math.min(shape[0], from + rowsPerSlice);
             try (NDManager scope = call.newSubManager()) {
-                NDArray part = gradLogits.get(new NDIndex(":, :, {}:{}", from, to))
-                        .matMul(widenRowRange(scope, name, from, to));
-                if (sum == null) {
-                    sum = part;
-                    sum.attach(call);
-                } else {
-                    sum.addi(part);
-                }
+                use.accept(from, to, widenRowRange(scope, name, from, to));
             }
         }
-        return sum;
     }
 
     /** Every tensor widened to FP32 host arrays, one at a time. */
