@@ -84,13 +84,29 @@ public final class CausalLM implements AutoCloseable {
      */
     public static CausalLM loadFrozen(Path dir) throws IOException {
         try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
-            Map<String, HostTensor> tensors = new LinkedHashMap<>();
-            for (String name : ckpt.tensorNames()) {
-                tensors.put(name, ckpt.tensor(name));
-            }
-            DType dtype = tensors.values().stream().allMatch(t -> t.dtype() == DType.F16) ? DType.F16 : DType.BF16;
-            return frozen(ckpt.config(), m -> HalfWeights.fromHost(ckpt.config(), tensors, dtype, m));
+            return frozen(ckpt);
         }
+    }
+
+    /**
+     * A base for adapters, held as its checkpoint stores it: a checkpoint whose tensors are all BF16 or F16 (the
+     * usual 7B release) stays in those 16 bits ({@link #loadFrozen}); any other is loaded to FP32 ({@link #load}).
+     */
+    public static CausalLM loadAsStored(Path dir) throws IOException {
+        try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
+            boolean sixteenBit = ckpt.tensorNames().stream().map(ckpt::tensor)
+                    .allMatch(t -> t.dtype() == DType.BF16 || t.dtype() == DType.F16);
+            return sixteenBit ? frozen(ckpt) : fromCheckpoint(ckpt, Device.cpu(), DataType.FLOAT32);
+        }
+    }
+
+    private static CausalLM frozen(HfCheckpoint ckpt) {
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        for (String name : ckpt.tensorNames()) {
+            tensors.put(name, ckpt.tensor(name));
+        }
+        DType dtype = tensors.values().stream().allMatch(t -> t.dtype() == DType.F16) ? DType.F16 : DType.BF16;
+        return frozen(ckpt.config(), m -> HalfWeights.fromHost(ckpt.config(), tensors, dtype, m));
     }
 
     /** The 16-bit store of a frozen base, or null for an ordinary (FP32-parameter) model. */

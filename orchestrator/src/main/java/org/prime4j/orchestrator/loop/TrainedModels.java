@@ -3,8 +3,6 @@ package org.prime4j.orchestrator.loop;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.prime4j.client.Seeds;
-import org.prime4j.model.io.DType;
-import org.prime4j.model.io.HfCheckpoint;
 import org.prime4j.model.lora.LoraAdapter;
 import org.prime4j.model.nn.CausalLM;
 import org.prime4j.orchestrator.config.TrainConfig;
@@ -18,7 +16,7 @@ import org.prime4j.orchestrator.train.PrmTrainer;
  * LoRA: one frozen base (model.policy, which is also the reference pi_ref) held once, with a policy adapter and
  * a PRM adapter over it; each trainer installs its own adapter before a pass. Fresh adapters start with B = 0,
  * so both start as the base, as PRIME initialises policy and PRM from the SFT model. A base whose checkpoint is
- * 16-bit is held in those 16 bits ({@link CausalLM#loadFrozen}) and trained over with activation checkpointing.
+ * 16-bit is held in those 16 bits ({@link CausalLM#loadAsStored}) and trained over with activation checkpointing.
  */
 final class TrainedModels implements AutoCloseable {
 
@@ -49,7 +47,7 @@ final class TrainedModels implements AutoCloseable {
             }
         }
         Path basePath = cfg.model().policy();
-        CausalLM base = sixteenBit(basePath) ? CausalLM.loadFrozen(basePath) : CausalLM.load(basePath);
+        CausalLM base = CausalLM.loadAsStored(basePath);
         LoraAdapter policyAdapter = null;
         try {
             long seed = cfg.run().seed();
@@ -64,22 +62,6 @@ final class TrainedModels implements AutoCloseable {
             }
             base.close();
             throw e;
-        }
-    }
-
-    /**
-     * Whether every tensor of the checkpoint is stored in BF16 or FP16: then the base stays in those bits and is
-     * widened a layer at a time (PRIME's 7B models ship in BF16); an FP32 checkpoint is held as it is.
-     */
-    static boolean sixteenBit(Path dir) throws IOException {
-        try (HfCheckpoint ckpt = HfCheckpoint.open(dir)) {
-            for (String name : ckpt.tensorNames()) {
-                DType d = ckpt.tensor(name).dtype();
-                if (d != DType.BF16 && d != DType.F16) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 
