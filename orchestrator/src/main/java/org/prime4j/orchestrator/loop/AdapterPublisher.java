@@ -48,7 +48,7 @@ final class AdapterPublisher implements PolicyPublisher {
         Path dir = Directories.step(weights, step);
         AtomicDirectory.replace(dir, adapter::save);
         String name = nameOf(step);
-        servers.publishLora(name, dir, m -> m.startsWith(NAME_PREFIX), probe());
+        servers.publishLora(name, dir, m -> m.startsWith(NAME_PREFIX), probe(adapter));
         // From here rollouts ask for the new adapter: only servers that hold it serve.
         served = name;
         // The servers have read the files: older directories are no longer needed by anyone (a server that
@@ -70,10 +70,6 @@ final class AdapterPublisher implements PolicyPublisher {
         }
         servers.publishLora(name, dir, m -> m.startsWith(NAME_PREFIX), probe);
         served = name;
-    }
-
-    private WeightProbe probe() {
-        return probe(adapter);
     }
 
     /** The trainer's log-probs of the fixed probe with {@code a} on the shared base (saved in F32). */
